@@ -1,0 +1,428 @@
+/*-------------------------------------------------------------------------
+ *
+ * csvreader.c
+ *	  Record-at-a-time CSV reading on top of libcsv.
+ *
+ * Input is read in fixed chunks and handed to libcsv one physical line at
+ * a time, so that every record knows the line it started on and, when asked,
+ * keeps its raw bytes exactly as they stood in the file.  libcsv runs in
+ * strict mode with no whitespace trimming (unquoted blanks are data, as in
+ * COPY), an unquoted empty field arrives as NULL and a quoted "" as an empty
+ * string.  Its field buffer is allocated with palloc, so an error raised in
+ * the middle of a record leaks nothing.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <sys/stat.h>
+#include <csv.h>
+
+#include "csvreader.h"
+
+#define CHUNK_SIZE			(64 * 1024)
+
+struct CsvReader
+{
+	struct csv_parser parser;
+	MemoryContext mcxt;
+
+	/* input: a file or a buffer */
+	FILE	   *file;
+	const char *data;
+	size_t		datalen;
+	const char *sourcename;
+
+	/* current chunk of input */
+	char	   *chunkbuf;
+	const char *chunk;
+	size_t		chunklen;
+	size_t		chunkpos;
+	bool		started;		/* byte-order mark check done */
+	bool		eof;
+	bool		finished;		/* csv_fini called */
+	uint64		bytesread;
+
+	/* the record being assembled */
+	StringInfoData fielddata;
+	CsvField   *fields;
+	int			nfields;		/* fields seen, even beyond CSV_MAX_FIELDS */
+	bool		inrecord;
+	bool		recorddone;
+	int64		lineno;			/* physical line being read, from 1 */
+	int64		recordline;		/* line the current record started on */
+	bool		keepraw;
+	StringInfoData raw;
+};
+
+/*
+ * ParserRealloc
+ *		libcsv's buffer growth, routed through palloc.
+ *
+ * libcsv calls this with a NULL pointer for its first buffer.  The caller has
+ * switched to the reader's memory context before parsing.
+ */
+static void *
+ParserRealloc(void *ptr, size_t size)
+{
+	if (size > CSV_MAX_RECORD_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("CSV field is too long"),
+				 errdetail("A field may hold at most %d bytes.",
+						   CSV_MAX_RECORD_BYTES)));
+	if (ptr == NULL)
+		return palloc(size);
+	return repalloc(ptr, size);
+}
+
+/*
+ * ParserFree
+ *		libcsv's buffer release, routed through pfree.
+ */
+static void
+ParserFree(void *ptr)
+{
+	pfree(ptr);
+}
+
+/*
+ * NothingIsSpace
+ *		Space test for libcsv that keeps every blank as data.
+ */
+static int
+NothingIsSpace(unsigned char c)
+{
+	return 0;
+}
+
+/*
+ * FieldCallback
+ *		libcsv's field callback: append one field to the current record.
+ *
+ * s is NULL for an unquoted empty field (CSV_EMPTY_IS_NULL).  Fields past
+ * CSV_MAX_FIELDS are counted but not kept, so a hostile record cannot make
+ * the field array grow without bound.
+ */
+static void
+FieldCallback(void *s, size_t len, void *arg)
+{
+	CsvReader  *reader = (CsvReader *) arg;
+	CsvField   *field;
+
+	if (reader->nfields++ >= CSV_MAX_FIELDS)
+		return;
+	if ((size_t) reader->fielddata.len + len >= CSV_MAX_RECORD_BYTES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("CSV record is too long"),
+				 errdetail("A record may hold at most %d bytes.",
+						   CSV_MAX_RECORD_BYTES)));
+
+	field = &reader->fields[reader->nfields - 1];
+	field->offset = reader->fielddata.len;
+	field->len = (int) len;
+	field->isnull = (s == NULL);
+	if (s != NULL)
+		appendBinaryStringInfo(&reader->fielddata, s, (int) len);
+	appendStringInfoChar(&reader->fielddata, '\0');
+}
+
+/*
+ * RowCallback
+ *		libcsv's row callback: mark the current record complete.
+ *
+ * Lines are handed to libcsv one at a time, so a second row ending inside the
+ * same line can only come from a carriage return outside quotes.
+ */
+static void
+RowCallback(int c, void *arg)
+{
+	CsvReader  *reader = (CsvReader *) arg;
+
+	if (reader->recorddone)
+		ereport(ERROR,
+				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+				 errmsg("unquoted carriage return found in CSV data"),
+				 errdetail("Line %lld holds a carriage return that is not part of a line end.",
+						   (long long) reader->lineno),
+				 errhint("Files with carriage-return-only line ends must be converted to LF or CRLF; a carriage return inside a value must be quoted.")));
+	reader->recorddone = true;
+	reader->inrecord = false;
+}
+
+/*
+ * CsvReaderCreate
+ *		Start reading CSV from an open file or from a buffer in memory.
+ *
+ * sourcename is used in messages only.  With keep_raw, the raw bytes of each
+ * record are kept for CsvReaderRawRecord.
+ */
+CsvReader *
+CsvReaderCreate(FILE *file, const char *data, size_t datalen,
+				const char *sourcename, bool keep_raw)
+{
+	CsvReader  *reader = palloc0(sizeof(CsvReader));
+
+	reader->mcxt = CurrentMemoryContext;
+	reader->file = file;
+	reader->data = data;
+	reader->datalen = datalen;
+	reader->sourcename = pstrdup(sourcename);
+	if (file != NULL)
+		reader->chunkbuf = palloc(CHUNK_SIZE);
+	reader->lineno = 1;
+	reader->keepraw = keep_raw;
+	initStringInfo(&reader->fielddata);
+	initStringInfo(&reader->raw);
+	reader->fields = palloc(sizeof(CsvField) * CSV_MAX_FIELDS);
+
+	/* strict parsing; empty unquoted fields are NULL; fields end in NUL */
+	if (csv_init(&reader->parser, CSV_STRICT | CSV_STRICT_FINI |
+				 CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0)
+		elog(ERROR, "could not initialize CSV parser");
+	csv_set_space_func(&reader->parser, NothingIsSpace);
+	csv_set_realloc_func(&reader->parser, ParserRealloc);
+	csv_set_free_func(&reader->parser, ParserFree);
+	csv_set_blk_size(&reader->parser, 8192);
+
+	return reader;
+}
+
+/*
+ * CheckByteOrderMark
+ *		Skip a UTF-8 byte-order mark at the very start of the input, and
+ *		refuse UTF-16 and UTF-32 input, which would otherwise load as garbage.
+ */
+static void
+CheckByteOrderMark(CsvReader *reader)
+{
+	const unsigned char *p = (const unsigned char *) reader->chunk;
+	size_t		n = reader->chunklen;
+
+	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		reader->chunkpos = 3;
+	else if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
+						(p[0] == 0xFE && p[1] == 0xFF)))
+		ereport(ERROR,
+				(errcode(ERRCODE_CHARACTER_NOT_IN_REPERTOIRE),
+				 errmsg("CSV input is encoded in UTF-16 or UTF-32"),
+				 errdetail("Line 1 starts with the byte-order mark 0x%02x 0x%02x.",
+						   p[0], p[1]),
+				 errhint("Save the file as UTF-8.")));
+	reader->started = true;
+}
+
+/*
+ * FillChunk
+ *		Make the next chunk of input current; false at end of input.
+ */
+static bool
+FillChunk(CsvReader *reader)
+{
+	if (reader->eof)
+		return false;
+
+	if (reader->file == NULL)
+	{
+		/* the whole buffer is one chunk */
+		reader->chunk = reader->data;
+		reader->chunklen = reader->datalen;
+		reader->eof = true;
+	}
+	else
+	{
+		size_t		n = fread(reader->chunkbuf, 1, CHUNK_SIZE, reader->file);
+
+		if (n < CHUNK_SIZE && ferror(reader->file))
+			ereport(ERROR,
+					(errcode_for_file_access(),
+					 errmsg("could not read from file \"%s\": %m",
+							reader->sourcename)));
+		if (n == 0)
+		{
+			reader->eof = true;
+			return false;
+		}
+		reader->chunk = reader->chunkbuf;
+		reader->chunklen = n;
+	}
+	reader->chunkpos = 0;
+	reader->bytesread += reader->chunklen;
+
+	if (!reader->started)
+		CheckByteOrderMark(reader);
+	return reader->chunklen > reader->chunkpos;
+}
+
+/*
+ * ReportParseFailure
+ *		Raise the error for a record libcsv refused.
+ */
+static void
+ReportParseFailure(CsvReader *reader, bool atend)
+{
+	if (atend)
+		ereport(ERROR,
+				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+				 errmsg("unterminated quoted field in CSV data"),
+				 errdetail("The quoted field that starts in the record on line %lld is never closed.",
+						   (long long) reader->recordline)));
+	ereport(ERROR,
+			(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+			 errmsg("misplaced quote in CSV data"),
+			 errdetail("On line %lld a quote appears inside an unquoted field, or other text follows a closing quote.",
+					   (long long) reader->lineno),
+			 errhint("Enclose the whole field in quotes and double any quote inside it.")));
+}
+
+/*
+ * StartRecord
+ *		Reset the per-record buffers before reading the next record.
+ */
+static void
+StartRecord(CsvReader *reader)
+{
+	resetStringInfo(&reader->fielddata);
+	resetStringInfo(&reader->raw);
+	reader->nfields = 0;
+	reader->recorddone = false;
+}
+
+/*
+ * CsvReaderNext
+ *		Read the next record; false at end of input.
+ *
+ * Blank lines between records are skipped, as libcsv does.
+ */
+bool
+CsvReaderNext(CsvReader *reader)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(reader->mcxt);
+
+	StartRecord(reader);
+	while (!reader->recorddone)
+	{
+		const char *piece;
+		const char *nl;
+		size_t		len;
+		size_t		used;
+		bool		blank = true;
+
+		if (reader->chunkpos >= reader->chunklen && !FillChunk(reader))
+		{
+			/* end of input: emit a last record that has no line end */
+			if (reader->finished)
+				break;
+			reader->finished = true;
+			if (csv_fini(&reader->parser, FieldCallback, RowCallback, reader) != 0)
+				ReportParseFailure(reader, true);
+			continue;
+		}
+
+		/* the next piece runs to the end of the line or of the chunk */
+		piece = reader->chunk + reader->chunkpos;
+		nl = memchr(piece, '\n', reader->chunklen - reader->chunkpos);
+		len = nl ? (size_t) (nl - piece) + 1 : reader->chunklen - reader->chunkpos;
+		reader->chunkpos += len;
+
+		for (size_t i = 0; i < len && blank; i++)
+			blank = (piece[i] == '\n' || piece[i] == '\r');
+
+		if (!reader->inrecord && !blank)
+		{
+			reader->inrecord = true;
+			reader->recordline = reader->lineno;
+		}
+		if (reader->inrecord || !blank)
+		{
+			if (reader->keepraw)
+				appendBinaryStringInfo(&reader->raw, piece, (int) len);
+			used = csv_parse(&reader->parser, piece, len,
+							 FieldCallback, RowCallback, reader);
+			if (used < len)
+				ReportParseFailure(reader, false);
+		}
+		if (nl)
+			reader->lineno++;
+
+		/* grow libcsv's buffer geometrically, not by a fixed block */
+		if (csv_get_buffer_size(&reader->parser) > 8192)
+			csv_set_blk_size(&reader->parser,
+							 csv_get_buffer_size(&reader->parser));
+	}
+	MemoryContextSwitchTo(oldcxt);
+	return reader->recorddone;
+}
+
+/*
+ * CsvReaderClose
+ *		Release the parser's buffer; the caller closes the file.
+ */
+void
+CsvReaderClose(CsvReader *reader)
+{
+	csv_free(&reader->parser);
+}
+
+/* Number of fields in the current record (may exceed CSV_MAX_FIELDS). */
+int
+CsvReaderFieldCount(CsvReader *reader)
+{
+	return reader->nfields;
+}
+
+/* Field i of the current record; i must be below CSV_MAX_FIELDS. */
+CsvField *
+CsvReaderField(CsvReader *reader, int i)
+{
+	Assert(i < reader->nfields && i < CSV_MAX_FIELDS);
+	return &reader->fields[i];
+}
+
+/* NUL-terminated bytes of field i of the current record. */
+const char *
+CsvReaderFieldData(CsvReader *reader, int i)
+{
+	return reader->fielddata.data + reader->fields[i].offset;
+}
+
+/* Line on which the current record starts, from 1. */
+int64
+CsvReaderLineNumber(CsvReader *reader)
+{
+	return reader->inrecord || reader->recorddone ?
+		reader->recordline : reader->lineno;
+}
+
+/*
+ * CsvReaderRawRecord
+ *		The current record's bytes as read, without its final line end.
+ *
+ * Only kept when the reader was created with keep_raw.
+ */
+const char *
+CsvReaderRawRecord(CsvReader *reader, int *len)
+{
+	int			n = reader->raw.len;
+
+	while (n > 0 && (reader->raw.data[n - 1] == '\n' ||
+					 reader->raw.data[n - 1] == '\r'))
+		n--;
+	*len = n;
+	return reader->raw.data;
+}
+
+/* Name of the input, for messages. */
+const char *
+CsvReaderSourceName(CsvReader *reader)
+{
+	return reader->sourcename;
+}
+
+/* Bytes read from the input so far. */
+uint64
+CsvReaderBytesRead(CsvReader *reader)
+{
+	return reader->bytesread;
+}
