@@ -330,14 +330,16 @@ RETURNS TABLE (
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 AS $$
 BEGIN
-	IF n IS NULL OR n < 1 THEN
+	IF metric IS NULL OR n IS NULL THEN
+		RAISE EXCEPTION 'metric and number of movies must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	IF n < 1 THEN
 		RAISE EXCEPTION 'number of movies must be at least 1'
 			USING ERRCODE = 'invalid_parameter_value',
-				  DETAIL = pg_catalog.format('The value given was %s.',
-											 pg_catalog.coalesce(n::text, 'NULL'));
+				  DETAIL = pg_catalog.format('The value given was %s.', n);
 	END IF;
-	IF metric IS NULL OR metric NOT IN ('revenue', 'profit', 'rating', 'roi',
-										'budget', 'tickets') THEN
+	IF metric NOT IN ('revenue', 'profit', 'rating', 'roi', 'budget', 'tickets') THEN
 		RAISE EXCEPTION 'unrecognized metric "%"', metric
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Valid metrics are revenue, profit, rating, roi, budget and tickets.';

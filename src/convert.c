@@ -247,10 +247,15 @@ ConvertField(ColumnSpec *spec, const char *s, int len, bool isnull,
 	if (isnull)
 	{
 		if (spec->notnull)
-			return SetError(err, ERRCODE_NOT_NULL_VIOLATION,
-							psprintf("null value in column \"%s\" violates not-null constraint",
-									 spec->name),
-							spec, lineno, "", 0, NULL);
+		{
+			err->sqlerrcode = ERRCODE_NOT_NULL_VIOLATION;
+			err->message = psprintf("null value in column \"%s\" violates not-null constraint",
+									spec->name);
+			err->detail = psprintf("Column \"%s\" on line %lld is empty.",
+								   spec->name, (long long) lineno);
+			err->hint = pstrdup("An unquoted empty field is NULL; write \"\" for an empty string.");
+			return false;
+		}
 		*valnull = true;
 		*value = (Datum) 0;
 		return true;

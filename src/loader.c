@@ -53,6 +53,7 @@ typedef struct LoadState
 	const char *target;
 	CsvReader  *reader;
 	int64		errline;		/* line for the error context, 0 if none */
+	bool		reading;		/* in the reader: it knows the line */
 
 	/* mapping: header field i fills column colmap[i] */
 	ColumnSpec *columns;		/* one per loadable attribute */
@@ -95,6 +96,8 @@ LoadErrorContext(void *arg)
 
 	if (state->reader == NULL)
 		return;
+	if (state->reading)
+		state->errline = CsvReaderLineNumber(state->reader);
 	if (state->errline > 0)
 		errcontext("loading %s from %s, line %lld", state->target,
 				   CsvReaderSourceName(state->reader),
@@ -419,7 +422,9 @@ ReportFieldCount(LoadState *state, int nfields)
 					   (long long) state->errline, nfields,
 					   nfields == 1 ? "" : "s", state->nfields,
 					   QuoteValue(raw, len)),
-			 errhint("A value holding the delimiter must be quoted.")));
+			 nfields > state->nfields ?
+			 errhint("A value holding the delimiter must be quoted.") :
+			 errhint("A value holding a line break must be quoted.")));
 }
 
 /*
@@ -529,11 +534,13 @@ RunLoad(LoadState *state, bool header)
 	PrepareColumns(state);
 	if (header)
 	{
+		state->reading = true;
 		if (!CsvReaderNext(state->reader))
 			ereport(ERROR,
 					(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
 					 errmsg("CSV input is empty"),
 					 errdetail("A header line naming the columns is required.")));
+		state->reading = false;
 		state->errline = CsvReaderLineNumber(state->reader);
 		MapHeader(state);
 		state->errline = 0;
@@ -545,10 +552,18 @@ RunLoad(LoadState *state, bool header)
 	if (strcmp(state->target, "sales") == 0)
 		LoadMovieIds(state);
 
-	while (CsvReaderNext(state->reader))
+	for (;;)
 	{
+		bool		more;
+
 		CHECK_FOR_INTERRUPTS();
+		state->reading = true;
+		more = CsvReaderNext(state->reader);
+		state->reading = false;
+		if (!more)
+			break;
 		BufferRecord(state);
+		state->errline = 0;
 	}
 	FlushBatch(state);
 	EndInsert(state);

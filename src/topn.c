@@ -320,7 +320,8 @@ movie_top_deserialize(PG_FUNCTION_ARGS)
 		int64		id = pq_getmsgint64(buf);
 		Numeric		value = NULL;
 
-		if (pq_getmsgbyte(buf) != 0)
+		/* a flag byte: 1 for a NULL value, 0 for a value that follows */
+		if (pq_getmsgbyte(buf) == 0)
 		{
 			int			len = pq_getmsgint(buf, 4);
 
