@@ -112,7 +112,11 @@ CREATE TYPE movie_catalog_summary AS (
 	total_movies bigint,
 	total_revenue numeric,
 	total_budget numeric,
+	total_profit numeric,
+	avg_budget numeric,
+	avg_gross numeric,
 	avg_rating numeric,
+	avg_profit numeric,
 	profitable_movies bigint,
 	profitable_percentage numeric,
 	avg_roi numeric,
@@ -179,9 +183,11 @@ CREATE TYPE movie_sales_summary AS (
 	weekend_rows bigint,
 	weekend_tickets numeric,
 	weekend_revenue numeric,
+	weekend_avg_tickets numeric,
 	weekday_rows bigint,
 	weekday_tickets numeric,
 	weekday_revenue numeric,
+	weekday_avg_tickets numeric,
 	first_sale date,
 	last_sale date
 );
@@ -277,23 +283,54 @@ COMMENT ON FUNCTION movie_top_final(internal) IS 'final function of movie_top_id
 COMMENT ON AGGREGATE movie_top_ids(numeric, bigint, integer) IS 'ids of the n rows with the highest value, best first, ties by id, NULL values last';
 
 /*
- * Analyses.
+ * Analyses.  Every analysis takes the same optional filters, applied in one
+ * place by movie_filtered; NULL means no filter.  The SQL functions are
+ * simple enough for the planner to inline, so filters left NULL cost
+ * nothing.
  */
+CREATE FUNCTION movie_filtered(
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS SETOF movies
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT m.*
+	FROM @extschema@.movies m
+	WHERE ($1 IS NULL OR m.release_date >= $1)
+	  AND ($2 IS NULL OR m.release_date <= $2)
+	  AND ($3 IS NULL OR m.genre = ANY ($3))
+	  AND ($4 IS NULL OR m.studio = ANY ($4))
+	  AND ($5 IS NULL OR m.budget >= $5)
+	  AND ($6 IS NULL OR m.budget <= $6)
+$$;
+
+COMMENT ON FUNCTION movie_filtered(date, date, text[], text[], bigint, bigint) IS 'the movies that pass the dashboard filters: release date range, genres, studios, budget range';
+
 CREATE FUNCTION movie_overview(
-	OUT total_movies bigint,
-	OUT total_revenue numeric,
-	OUT avg_rating numeric,
-	OUT profitable_movies bigint,
-	OUT profitable_percentage numeric,
-	OUT avg_roi numeric,
-	OUT genres_count bigint,
-	OUT studios_count bigint,
-	OUT first_release date,
-	OUT last_release date,
-	OUT total_tickets_sold numeric,
-	OUT total_sales_revenue numeric,
-	OUT avg_daily_tickets numeric)
-RETURNS record
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS TABLE (
+	total_movies bigint,
+	total_revenue numeric,
+	avg_rating numeric,
+	profitable_movies bigint,
+	profitable_percentage numeric,
+	avg_roi numeric,
+	genres_count bigint,
+	studios_count bigint,
+	first_release date,
+	last_release date,
+	total_tickets_sold numeric,
+	total_sales_revenue numeric,
+	avg_daily_tickets numeric)
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
 	SELECT (c).total_movies, (c).total_revenue,
@@ -305,15 +342,27 @@ AS $$
 		pg_catalog.round((s).avg_daily_tickets, 2)
 	FROM (SELECT @extschema@.movie_catalog_stats(m.total_gross, m.budget,
 				m.imdb_rating, m.genre, m.studio, m.release_date) AS c
-		  FROM @extschema@.movies m) mc,
+		  FROM @extschema@.movie_filtered($1, $2, $3, $4, $5, $6) m) mc,
 		 (SELECT @extschema@.movie_sales_stats(s.tickets_sold, s.revenue,
 				s.sale_date) AS s
-		  FROM @extschema@.sales s) sc
+		  FROM @extschema@.sales s
+		  WHERE ($1 IS NULL AND $2 IS NULL AND $3 IS NULL AND $4 IS NULL AND
+				 $5 IS NULL AND $6 IS NULL)
+			 OR s.movie_id IN (SELECT f.movie_id
+							   FROM @extschema@.movie_filtered($1, $2, $3, $4, $5, $6) f)) sc
 $$;
 
-COMMENT ON FUNCTION movie_overview() IS 'one-row overview of the catalogue and of daily sales';
+COMMENT ON FUNCTION movie_overview(date, date, text[], text[], bigint, bigint) IS 'one-row overview of the catalogue and of its daily sales';
 
-CREATE FUNCTION movie_top_performers(metric text, n integer DEFAULT 10)
+CREATE FUNCTION movie_top_performers(
+	metric text,
+	n integer DEFAULT 10,
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
 RETURNS TABLE (
 	rank bigint,
 	movie_id bigint,
@@ -358,7 +407,8 @@ BEGIN
 									 FROM @extschema@.sales s
 									 WHERE s.movie_id = m.movie_id)
 			END AS value
-		FROM @extschema@.movies m
+		FROM @extschema@.movie_filtered(released_from, released_to, genres,
+										studios, min_budget, max_budget) m
 	), top AS (
 		SELECT t.id, t.ord
 		FROM pg_catalog.unnest((SELECT @extschema@.movie_top_ids(v.value, v.movie_id, n)
@@ -373,4 +423,256 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION movie_top_performers(text, integer) IS 'the n best movies by revenue, profit, rating, roi, budget or tickets; ties by movie_id, NULL values last';
+COMMENT ON FUNCTION movie_top_performers(text, integer, date, date, text[], text[], bigint, bigint) IS 'the n best movies by revenue, profit, rating, roi, budget or tickets; ties by movie_id, NULL values last';
+
+CREATE FUNCTION movie_genre_stats(
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS TABLE (
+	genre text,
+	movie_count bigint,
+	avg_budget numeric,
+	median_budget numeric,
+	avg_gross numeric,
+	median_gross numeric,
+	total_gross numeric,
+	avg_rating numeric,
+	avg_profit numeric,
+	median_profit numeric)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT g.genre, (g.s).total_movies,
+		pg_catalog.round((g.s).avg_budget, 2), g.median_budget,
+		pg_catalog.round((g.s).avg_gross, 2), g.median_gross,
+		(g.s).total_revenue, pg_catalog.round((g.s).avg_rating, 2),
+		pg_catalog.round((g.s).avg_profit, 2), g.median_profit
+	FROM (SELECT m.genre,
+			@extschema@.movie_catalog_stats(m.total_gross, m.budget, m.imdb_rating,
+											m.genre, m.studio, m.release_date) AS s,
+			(pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY m.budget))::numeric AS median_budget,
+			(pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY m.total_gross))::numeric AS median_gross,
+			(pg_catalog.percentile_cont(0.5) WITHIN GROUP (ORDER BY m.profit))::numeric AS median_profit
+		  FROM @extschema@.movie_filtered($1, $2, $3, $4, $5, $6) m
+		  GROUP BY m.genre) g
+	ORDER BY g.genre COLLATE "C" NULLS LAST
+$$;
+
+COMMENT ON FUNCTION movie_genre_stats(date, date, text[], text[], bigint, bigint) IS 'per genre: movies, mean and median budget, gross and profit, total gross, mean rating';
+
+CREATE FUNCTION movie_studio_stats(
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS TABLE (
+	studio text,
+	movie_count bigint,
+	avg_budget numeric,
+	total_budget numeric,
+	avg_gross numeric,
+	total_gross numeric,
+	avg_rating numeric)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT g.studio, (g.s).total_movies, pg_catalog.round((g.s).avg_budget, 2),
+		(g.s).total_budget, pg_catalog.round((g.s).avg_gross, 2),
+		(g.s).total_revenue, pg_catalog.round((g.s).avg_rating, 2)
+	FROM (SELECT m.studio,
+			@extschema@.movie_catalog_stats(m.total_gross, m.budget, m.imdb_rating,
+											m.genre, m.studio, m.release_date) AS s
+		  FROM @extschema@.movie_filtered($1, $2, $3, $4, $5, $6) m
+		  GROUP BY m.studio) g
+	ORDER BY g.studio COLLATE "C" NULLS LAST
+$$;
+
+COMMENT ON FUNCTION movie_studio_stats(date, date, text[], text[], bigint, bigint) IS 'per studio: movies, mean and total budget and gross, mean rating';
+
+CREATE FUNCTION movie_yearly_trends(
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS TABLE (
+	release_year integer,
+	movies bigint,
+	total_gross numeric,
+	avg_gross numeric,
+	avg_rating numeric)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT g.release_year, (g.s).total_movies, (g.s).total_revenue,
+		pg_catalog.round((g.s).avg_gross, 2), pg_catalog.round((g.s).avg_rating, 2)
+	FROM (SELECT m.release_year,
+			@extschema@.movie_catalog_stats(m.total_gross, m.budget, m.imdb_rating,
+											m.genre, m.studio, m.release_date) AS s
+		  FROM @extschema@.movie_filtered($1, $2, $3, $4, $5, $6) m
+		  GROUP BY m.release_year) g
+	ORDER BY g.release_year NULLS LAST
+$$;
+
+COMMENT ON FUNCTION movie_yearly_trends(date, date, text[], text[], bigint, bigint) IS 'per release year: movies, total and mean gross, mean rating';
+
+CREATE FUNCTION movie_monthly_sales(
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS TABLE (
+	year integer,
+	month integer,
+	total_tickets numeric,
+	total_revenue numeric,
+	unique_movies bigint)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT g.year, g.month, (g.s).total_tickets_sold, (g.s).total_sales_revenue,
+		g.unique_movies
+	FROM (SELECT pg_catalog.date_part('year', s.sale_date)::integer AS year,
+			pg_catalog.date_part('month', s.sale_date)::integer AS month,
+			@extschema@.movie_sales_stats(s.tickets_sold, s.revenue, s.sale_date) AS s,
+			pg_catalog.count(DISTINCT s.movie_id) AS unique_movies
+		  FROM @extschema@.sales s
+		  WHERE ($1 IS NULL AND $2 IS NULL AND $3 IS NULL AND $4 IS NULL AND
+				 $5 IS NULL AND $6 IS NULL)
+			 OR s.movie_id IN (SELECT f.movie_id
+							   FROM @extschema@.movie_filtered($1, $2, $3, $4, $5, $6) f)
+		  GROUP BY 1, 2) g
+	ORDER BY g.year, g.month
+$$;
+
+COMMENT ON FUNCTION movie_monthly_sales(date, date, text[], text[], bigint, bigint) IS 'per calendar month of sales: tickets, exact revenue, distinct movies';
+
+CREATE FUNCTION movie_sales_analysis(
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS TABLE (
+	sales_rows bigint,
+	total_tickets numeric,
+	total_revenue numeric,
+	avg_tickets_per_day numeric,
+	weekend_avg_tickets numeric,
+	weekday_avg_tickets numeric,
+	weekend_boost_percent numeric,
+	first_sale date,
+	last_sale date,
+	top_movies jsonb)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	WITH s AS (
+		SELECT s.*
+		FROM @extschema@.sales s
+		WHERE ($1 IS NULL AND $2 IS NULL AND $3 IS NULL AND $4 IS NULL AND
+			   $5 IS NULL AND $6 IS NULL)
+		   OR s.movie_id IN (SELECT f.movie_id
+							 FROM @extschema@.movie_filtered($1, $2, $3, $4, $5, $6) f)
+	), st AS (
+		SELECT @extschema@.movie_sales_stats(s.tickets_sold, s.revenue, s.sale_date) AS x
+		FROM s
+	), per_movie AS (
+		SELECT s.movie_id, pg_catalog.sum(s.tickets_sold) AS tickets,
+			pg_catalog.sum(s.revenue) AS revenue
+		FROM s GROUP BY s.movie_id
+	)
+	SELECT (st.x).sales_rows, (st.x).total_tickets_sold, (st.x).total_sales_revenue,
+		pg_catalog.round((st.x).avg_daily_tickets, 2),
+		pg_catalog.round((st.x).weekend_avg_tickets, 2),
+		pg_catalog.round((st.x).weekday_avg_tickets, 2),
+		pg_catalog.round(((st.x).weekend_avg_tickets / NULLIF((st.x).weekday_avg_tickets, 0) - 1) * 100, 2),
+		(st.x).first_sale, (st.x).last_sale,
+		(SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+					'rank', t.ord, 'movie_id', t.id, 'title', m.title,
+					'tickets', p.tickets, 'revenue', p.revenue) ORDER BY t.ord)
+		 FROM pg_catalog.unnest((SELECT @extschema@.movie_top_ids(p.tickets, p.movie_id, 10)
+								 FROM per_movie p)) WITH ORDINALITY AS t(id, ord)
+		 JOIN per_movie p ON p.movie_id = t.id
+		 JOIN @extschema@.movies m ON m.movie_id = t.id)
+	FROM st
+$$;
+
+COMMENT ON FUNCTION movie_sales_analysis(date, date, text[], text[], bigint, bigint) IS 'daily sales: totals, average tickets per day, weekend (Saturday, Sunday) against weekday, date range, top 10 movies by tickets';
+
+CREATE FUNCTION movie_analytics_report(
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS jsonb
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	WITH g AS (SELECT * FROM @extschema@.movie_genre_stats($1, $2, $3, $4, $5, $6)),
+	st AS (SELECT * FROM @extschema@.movie_studio_stats($1, $2, $3, $4, $5, $6))
+	SELECT pg_catalog.jsonb_build_object(
+		'generated_at', pg_catalog.now(),
+		'filters', pg_catalog.jsonb_build_object(
+			'released_from', $1, 'released_to', $2, 'genres', $3,
+			'studios', $4, 'min_budget', $5, 'max_budget', $6),
+		'overview', (SELECT pg_catalog.to_jsonb(o)
+					 FROM @extschema@.movie_overview($1, $2, $3, $4, $5, $6) o),
+		'top_by_revenue', (SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t) ORDER BY t.rank)
+						   FROM @extschema@.movie_top_performers('revenue', 5, $1, $2, $3, $4, $5, $6) t),
+		'top_by_profit', (SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t) ORDER BY t.rank)
+						  FROM @extschema@.movie_top_performers('profit', 5, $1, $2, $3, $4, $5, $6) t),
+		'top_by_rating', (SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t) ORDER BY t.rank)
+						  FROM @extschema@.movie_top_performers('rating', 5, $1, $2, $3, $4, $5, $6) t),
+		'top_by_roi', (SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(t) ORDER BY t.rank)
+					   FROM @extschema@.movie_top_performers('roi', 5, $1, $2, $3, $4, $5, $6) t),
+		'genre_stats', (SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(g)) FROM g),
+		'studio_stats', (SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(st)) FROM st),
+		'yearly_trends', (SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(y))
+						  FROM @extschema@.movie_yearly_trends($1, $2, $3, $4, $5, $6) y),
+		'monthly_sales', (SELECT pg_catalog.jsonb_agg(pg_catalog.to_jsonb(ms))
+						  FROM @extschema@.movie_monthly_sales($1, $2, $3, $4, $5, $6) ms),
+		'sales_analysis', (SELECT pg_catalog.to_jsonb(sa)
+						   FROM @extschema@.movie_sales_analysis($1, $2, $3, $4, $5, $6) sa),
+		'best_genre', pg_catalog.jsonb_build_object(
+			'by_revenue', (SELECT g.genre FROM g ORDER BY g.total_gross DESC NULLS LAST, g.genre LIMIT 1),
+			'by_rating', (SELECT g.genre FROM g ORDER BY g.avg_rating DESC NULLS LAST, g.genre LIMIT 1),
+			'by_profit', (SELECT g.genre FROM g ORDER BY g.avg_profit DESC NULLS LAST, g.genre LIMIT 1)),
+		'best_studio', pg_catalog.jsonb_build_object(
+			'by_revenue', (SELECT st.studio FROM st ORDER BY st.total_gross DESC NULLS LAST, st.studio LIMIT 1),
+			'by_count', (SELECT st.studio FROM st ORDER BY st.movie_count DESC, st.studio LIMIT 1),
+			'by_avg_revenue', (SELECT st.studio FROM st ORDER BY st.avg_gross DESC NULLS LAST, st.studio LIMIT 1)))
+$$;
+
+COMMENT ON FUNCTION movie_analytics_report(date, date, text[], text[], bigint, bigint) IS 'every analysis in one JSON document, with the filters used and when it was generated';
+
+/*
+ * Views for clients that browse tables rather than call functions: each is
+ * its analysis without filters.
+ */
+CREATE VIEW movie_overview AS SELECT * FROM @extschema@.movie_overview();
+CREATE VIEW movie_genre_stats AS SELECT * FROM @extschema@.movie_genre_stats();
+CREATE VIEW movie_studio_stats AS SELECT * FROM @extschema@.movie_studio_stats();
+CREATE VIEW movie_yearly_trends AS SELECT * FROM @extschema@.movie_yearly_trends();
+CREATE VIEW movie_monthly_sales AS SELECT * FROM @extschema@.movie_monthly_sales();
+CREATE VIEW movie_sales_analysis AS SELECT * FROM @extschema@.movie_sales_analysis();
+CREATE VIEW movie_top_performers AS
+SELECT m.metric, t.*
+FROM pg_catalog.unnest(ARRAY['revenue', 'profit', 'rating', 'roi', 'budget', 'tickets'])
+	WITH ORDINALITY AS m(metric, metric_order)
+CROSS JOIN LATERAL @extschema@.movie_top_performers(m.metric, 10) t
+ORDER BY m.metric_order, t.rank;
+
+COMMENT ON VIEW movie_overview IS 'one-row overview of the catalogue and of daily sales';
+COMMENT ON VIEW movie_genre_stats IS 'per genre: movies, mean and median budget, gross and profit, total gross, mean rating';
+COMMENT ON VIEW movie_studio_stats IS 'per studio: movies, mean and total budget and gross, mean rating';
+COMMENT ON VIEW movie_yearly_trends IS 'per release year: movies, total and mean gross, mean rating';
+COMMENT ON VIEW movie_monthly_sales IS 'per calendar month of sales: tickets, exact revenue, distinct movies';
+COMMENT ON VIEW movie_sales_analysis IS 'daily sales totals, weekend against weekday, top 10 movies by tickets';
+COMMENT ON VIEW movie_top_performers IS 'the 10 best movies by each metric: revenue, profit, rating, roi, budget, tickets';

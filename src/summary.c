@@ -55,6 +55,7 @@ typedef struct CatalogState
 	int64		ratingcount;
 	void	   *ratingsum;		/* numeric sum of ratings */
 	int64		profitknown;
+	int128		profitsum;
 	int64		profitable;
 	int64		roicount;
 	int128		roisum;			/* hundredths of a percent */
@@ -307,6 +308,7 @@ movie_catalog_trans(PG_FUNCTION_ARGS)
 	if (hasgross && hasbudget)
 	{
 		state->profitknown++;
+		state->profitsum += (int128) gross - budget;
 		if (gross > budget)
 			state->profitable++;
 		if (budget > 0)
@@ -364,6 +366,7 @@ movie_catalog_combine(PG_FUNCTION_ARGS)
 	left->ratingsum = NumericSumCombine(fcinfo, left->ratingsum,
 										right->ratingsum);
 	left->profitknown += right->profitknown;
+	left->profitsum += right->profitsum;
 	left->profitable += right->profitable;
 	left->roicount += right->roicount;
 	left->roisum += right->roisum;
@@ -402,6 +405,7 @@ movie_catalog_serialize(PG_FUNCTION_ARGS)
 	pq_sendint64(&buf, state->ratingcount);
 	NumericSumSerialize(fcinfo, &buf, state->ratingsum);
 	pq_sendint64(&buf, state->profitknown);
+	SendInt128(&buf, state->profitsum);
 	pq_sendint64(&buf, state->profitable);
 	pq_sendint64(&buf, state->roicount);
 	SendInt128(&buf, state->roisum);
@@ -434,6 +438,7 @@ movie_catalog_deserialize(PG_FUNCTION_ARGS)
 	state->ratingcount = pq_getmsgint64(buf);
 	state->ratingsum = NumericSumDeserialize(fcinfo, buf);
 	state->profitknown = pq_getmsgint64(buf);
+	state->profitsum = GetInt128(buf);
 	state->profitable = pq_getmsgint64(buf);
 	state->roicount = pq_getmsgint64(buf);
 	state->roisum = GetInt128(buf);
@@ -471,32 +476,48 @@ movie_catalog_final(PG_FUNCTION_ARGS)
 {
 	CatalogState empty;
 	CatalogState *state;
-	Datum		values[11];
-	bool		nulls[11];
+	Datum		values[15];
+	bool		nulls[15];
 
 	AggMemoryContext(fcinfo);
 	memset(&empty, 0, sizeof(empty));
 	state = PG_ARGISNULL(0) ? &empty : (CatalogState *) PG_GETARG_POINTER(0);
 	memset(nulls, false, sizeof(nulls));
 
+	/* counts and exact sums */
 	values[0] = Int64GetDatum(state->movies);
 	values[1] = Int128GetNumeric(state->grosssum);
 	values[2] = Int128GetNumeric(state->budgetsum);
-	values[3] = NumericSumAverage(state->ratingsum, &nulls[3]);
-	values[4] = Int64GetDatum(state->profitable);
-	nulls[5] = (state->profitknown == 0);
+	values[3] = Int128GetNumeric(state->profitsum);
+
+	/* means over the known values; NULL when there are none */
+	nulls[4] = (state->budgetcount == 0);
+	if (!nulls[4])
+		values[4] = NumericQuotient(values[2], state->budgetcount);
+	nulls[5] = (state->grosscount == 0);
 	if (!nulls[5])
-		values[5] = NumericQuotient(Int128GetNumeric((int128) state->profitable * 100),
+		values[5] = NumericQuotient(values[1], state->grosscount);
+	values[6] = NumericSumAverage(state->ratingsum, &nulls[6]);
+	nulls[7] = (state->profitknown == 0);
+	if (!nulls[7])
+		values[7] = NumericQuotient(values[3], state->profitknown);
+
+	/* profitable share and ROI */
+	values[8] = Int64GetDatum(state->profitable);
+	nulls[9] = (state->profitknown == 0);
+	if (!nulls[9])
+		values[9] = NumericQuotient(Int128GetNumeric((int128) state->profitable * 100),
 									state->profitknown);
-	nulls[6] = (state->roicount == 0);
-	if (!nulls[6])
-		values[6] = NumericQuotient(Int128GetNumeric(state->roisum),
-									state->roicount * 100);
-	values[7] = Int64GetDatum(state->genres.count);
-	values[8] = Int64GetDatum(state->studios.count);
-	nulls[9] = nulls[10] = !state->hasdates;
-	values[9] = DateADTGetDatum(state->firstrelease);
-	values[10] = DateADTGetDatum(state->lastrelease);
+	nulls[10] = (state->roicount == 0);
+	if (!nulls[10])
+		values[10] = NumericQuotient(Int128GetNumeric(state->roisum),
+									 state->roicount * 100);
+
+	values[11] = Int64GetDatum(state->genres.count);
+	values[12] = Int64GetDatum(state->studios.count);
+	nulls[13] = nulls[14] = !state->hasdates;
+	values[13] = DateADTGetDatum(state->firstrelease);
+	values[14] = DateADTGetDatum(state->lastrelease);
 
 	PG_RETURN_DATUM(ResultTuple(fcinfo, values, nulls));
 }
@@ -660,6 +681,19 @@ SumOrZero(void *sum)
 }
 
 /*
+ * AverageTickets
+ *		Mean tickets per row that has a count; NULL when none has.
+ */
+static Datum
+AverageTickets(int128 sum, int64 count, bool *isnull)
+{
+	*isnull = (count == 0);
+	if (*isnull)
+		return (Datum) 0;
+	return NumericQuotient(Int128GetNumeric(sum), count);
+}
+
+/*
  * movie_sales_final
  *		Final function of movie_sales_stats; returns movie_sales_summary.
  *		Not STRICT: with no rows it returns zero totals and NULL averages.
@@ -672,8 +706,8 @@ movie_sales_final(PG_FUNCTION_ARGS)
 	SalesPart  *wd,
 			   *we,
 			   *un;
-	Datum		values[12];
-	bool		nulls[12];
+	Datum		values[14];
+	bool		nulls[14];
 	int64		ticketcount;
 	int128		ticketsum;
 	Datum		revenue;
@@ -692,24 +726,24 @@ movie_sales_final(PG_FUNCTION_ARGS)
 	revenue = DirectFunctionCall2(numeric_add, SumOrZero(wd->revenue),
 								  SumOrZero(we->revenue));
 	revenue = DirectFunctionCall2(numeric_add, revenue, SumOrZero(un->revenue));
-
 	values[0] = Int64GetDatum(wd->rows + we->rows + un->rows);
 	values[1] = Int128GetNumeric(ticketsum);
 	values[2] = revenue;
-	nulls[3] = (ticketcount == 0);
-	if (!nulls[3])
-		values[3] = NumericQuotient(Int128GetNumeric(ticketsum), ticketcount);
+	values[3] = AverageTickets(ticketsum, ticketcount, &nulls[3]);
 
-	/* weekend and weekday */
+	/* weekend, then weekday */
 	values[4] = Int64GetDatum(we->rows);
 	values[5] = Int128GetNumeric(we->ticketsum);
 	values[6] = SumOrZero(we->revenue);
-	values[7] = Int64GetDatum(wd->rows);
-	values[8] = Int128GetNumeric(wd->ticketsum);
-	values[9] = SumOrZero(wd->revenue);
-	nulls[10] = nulls[11] = !state->hasdates;
-	values[10] = DateADTGetDatum(state->firstsale);
-	values[11] = DateADTGetDatum(state->lastsale);
+	values[7] = AverageTickets(we->ticketsum, we->ticketcount, &nulls[7]);
+	values[8] = Int64GetDatum(wd->rows);
+	values[9] = Int128GetNumeric(wd->ticketsum);
+	values[10] = SumOrZero(wd->revenue);
+	values[11] = AverageTickets(wd->ticketsum, wd->ticketcount, &nulls[11]);
+
+	nulls[12] = nulls[13] = !state->hasdates;
+	values[12] = DateADTGetDatum(state->firstsale);
+	values[13] = DateADTGetDatum(state->lastsale);
 
 	PG_RETURN_DATUM(ResultTuple(fcinfo, values, nulls));
 }

@@ -34,6 +34,8 @@ packages=(
 	perl
 	make
 	gcc
+	python3
+	python3-psycopg
 )
 
 # Install the named packages that are not installed yet.

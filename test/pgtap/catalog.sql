@@ -10,7 +10,7 @@ CREATE EXTENSION IF NOT EXISTS pgtap;
 CREATE EXTENSION IF NOT EXISTS movie_analytics;
 
 BEGIN;
-SELECT plan(23);
+SELECT plan(34);
 
 SELECT has_table('movies');
 SELECT has_table('sales');
@@ -24,6 +24,8 @@ SELECT col_type_is('movies', 'total_gross', 'bigint');
 SELECT col_type_is('sales', 'revenue', 'numeric');
 
 -- loaded rows survive pg_dump: both tables are configuration tables
+SELECT has_function('movie_genre_stats',
+	ARRAY['date', 'date', 'text[]', 'text[]', 'bigint', 'bigint']);
 SELECT set_eq(
 	$$SELECT unnest(extconfig)::regclass::text FROM pg_extension
 	  WHERE extname = 'movie_analytics'$$,
@@ -95,17 +97,33 @@ SELECT is_empty(
 	'the loaders are volatile and parallel unsafe');
 SELECT is_empty(
 	$$SELECT p.proname FROM pg_proc p JOIN ext_objects e ON e.objid = p.oid
-	  WHERE p.proname IN ('movie_overview', 'movie_top_performers')
+	  WHERE p.proname IN ('movie_filtered', 'movie_overview', 'movie_top_performers',
+						  'movie_genre_stats', 'movie_studio_stats', 'movie_yearly_trends',
+						  'movie_monthly_sales', 'movie_sales_analysis', 'movie_analytics_report')
 		AND (p.provolatile <> 's' OR p.proparallel <> 's')$$,
 	'the analyses are stable and parallel safe');
 
--- a role with only SELECT and EXECUTE can run the analyses but not load
+-- a role with only SELECT on the tables and views (and EXECUTE, which
+-- every role has) can run every analysis but cannot load or change data
 CREATE ROLE movie_reader;
-GRANT SELECT ON movies, sales, sales_detail TO movie_reader;
+GRANT SELECT ON movies, sales, sales_detail, movie_overview, movie_genre_stats,
+	movie_studio_stats, movie_yearly_trends, movie_monthly_sales,
+	movie_sales_analysis, movie_top_performers TO movie_reader;
 SET LOCAL ROLE movie_reader;
 SELECT lives_ok('SELECT * FROM movie_overview()', 'a reader gets the overview');
 SELECT lives_ok($$SELECT * FROM movie_top_performers('roi', 3)$$,
 	'a reader gets a ranking');
+SELECT lives_ok($$SELECT * FROM movie_genre_stats(genres => '{Drama}')$$,
+	'a reader gets genre statistics');
+SELECT lives_ok('SELECT * FROM movie_studio_stats()', 'a reader gets studio statistics');
+SELECT lives_ok('SELECT * FROM movie_yearly_trends()', 'a reader gets yearly trends');
+SELECT lives_ok('SELECT * FROM movie_monthly_sales()', 'a reader gets monthly sales');
+SELECT lives_ok('SELECT * FROM movie_sales_analysis()', 'a reader gets the sales analysis');
+SELECT lives_ok('SELECT movie_analytics_report()', 'a reader gets the report');
+SELECT lives_ok('SELECT * FROM movie_genre_stats', 'a reader browses the genre view');
+SELECT lives_ok('SELECT * FROM movie_top_performers', 'a reader browses the rankings view');
+SELECT throws_ok('DELETE FROM movies', '42501', NULL, 'a reader cannot delete movies');
+SELECT throws_ok('UPDATE sales SET revenue = 0', '42501', NULL, 'a reader cannot change sales');
 SELECT throws_ok($$SELECT movie_load_csv_data('movies', '\x6d6f7669655f69642c7469746c650a312c410a')$$,
 	'42501', NULL, 'a reader cannot load content');
 SELECT throws_ok($$SELECT movie_load_csv('movies', '/dev/null')$$,
