@@ -6,8 +6,8 @@ SET datestyle = ISO;
 TRUNCATE sales, movies;
 \set movies_csv `cat data/movies.csv`
 \set sales_csv `cat data/sales.csv`
-SELECT movie_load_csv_data('movies', convert_to(:'movies_csv', 'UTF8'));
-SELECT movie_load_csv_data('sales', convert_to(:'sales_csv', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(:'movies_csv', 'UTF8'));
+SELECT * FROM movie_load_csv_data('sales', convert_to(:'sales_csv', 'UTF8'));
 
 SELECT * FROM movie_genre_stats();
 SELECT * FROM movie_studio_stats();
@@ -142,10 +142,10 @@ SELECT movie_analytics_report(genres => '{Western}') -> 'overview' ->> 'total_mo
 -- skipped; a genre without any budget has a NULL median.
 BEGIN;
 TRUNCATE sales, movies;
-SELECT movie_load_csv_data('movies', convert_to('movie_id,title,genre,budget' || E'\n' ||
+SELECT (movie_load_csv_data('movies', convert_to('movie_id,title,genre,budget' || E'\n' ||
 	string_agg(format('%s,D%s,Drama,%s', x, x, x * 1000000), E'\n') || E'\n' ||
 	E'200,D-null,Drama,\n201,H1,Horror,100000001\n202,H2,Horror,100000002\n' ||
-	E'203,W1,Western,7000000\n204,M1,Musical,\n', 'UTF8'))
+	E'203,W1,Western,7000000\n204,M1,Musical,\n', 'UTF8'))).rows_loaded
 FROM unnest(ARRAY[2, 5, 9, 14, 20, 27, 35, 44, 54, 65, 77, 90, 104, 119]) AS x;
 SELECT genre, movie_count, median_budget, avg_budget FROM movie_genre_stats();
 ROLLBACK;

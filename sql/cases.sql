@@ -7,7 +7,7 @@
 SET datestyle = ISO;
 TRUNCATE sales, movies;
 \set movies_csv `cat data/movies.csv`
-SELECT movie_load_csv_data('movies', convert_to(:'movies_csv', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(:'movies_csv', 'UTF8'));
 
 -- Load content, returning "loaded N" or the error: SQLSTATE, message,
 -- detail, hint and the loader's context line, separated by " | ".
@@ -19,7 +19,7 @@ DECLARE
 	hint text;
 	context text;
 BEGIN
-	n := movie_load_csv_data(target, content);
+	SELECT rows_loaded INTO n FROM movie_load_csv_data(target, content);
 	RETURN 'loaded ' || n;
 EXCEPTION WHEN OTHERS THEN
 	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL,
@@ -34,20 +34,20 @@ END $$;
 -- A byte-order mark before the header is not part of the first column name;
 -- the same bytes inside a value are data.
 BEGIN;
-SELECT movie_load_csv_data('sales', '\xefbbbf'::bytea || convert_to(:'sales_header' ||
+SELECT * FROM movie_load_csv_data('sales', '\xefbbbf'::bytea || convert_to(:'sales_header' ||
 	E'\n206,Amazing Guardian,2024-08-23,26,357.61\n206,Amazing Guardian,2024-08-24,75,971.93\n', 'UTF8'));
 SELECT movie_id, movie_title, sale_date, tickets_sold, revenue FROM sales ORDER BY sale_date;
-SELECT movie_load_csv_data('sales', '\xefbbbf'::bytea ||
+SELECT * FROM movie_load_csv_data('sales', '\xefbbbf'::bytea ||
 	convert_to(E'206,Amazing Guardian,2024-08-25,26,357.61\n', 'UTF8'), header => false);
 SELECT movie_id, sale_date FROM sales WHERE sale_date = '2024-08-25';
-SELECT movie_load_csv_data('sales', convert_to(:'sales_header' || E'\n206,Mid' || chr(65279) || E'dle,2024-08-26,1,1\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('sales', convert_to(:'sales_header' || E'\n206,Mid' || chr(65279) || E'dle,2024-08-26,1,1\n', 'UTF8'));
 SELECT length(movie_title), octet_length(movie_title) FROM sales WHERE sale_date = '2024-08-26';
 ROLLBACK;
 SELECT pg_temp.try_load('sales', '\xfffe6d006f007600'::bytea);
 
 -- "\." is ordinary data, inside quotes and out.
 BEGIN;
-SELECT movie_load_csv_data('sales', convert_to(:'sales_header' ||
+SELECT * FROM movie_load_csv_data('sales', convert_to(:'sales_header' ||
 	E'\n7,"Part one\n\\.\nPart two",2024-09-01,10,120.50\n8,Plain Title,2024-09-01,5,60.00\n', 'UTF8'));
 SELECT movie_id, movie_title = E'Part one\n\\.\nPart two' AS exact, length(movie_title)
 FROM sales ORDER BY movie_id;
@@ -59,7 +59,7 @@ SELECT count(*) AS sales_rows FROM sales;
 -- An unquoted empty field is NULL, a quoted "" an empty string; blanks are
 -- kept as written; NaN, a blank number and "" in a date are errors.
 BEGIN;
-SELECT movie_load_csv_data('movies', convert_to(:'movie_header' || E'\n' ||
+SELECT * FROM movie_load_csv_data('movies', convert_to(:'movie_header' || E'\n' ||
 	E'901,Alpha,Drama,,PG,,120,,1000,2000,3000,7.1,10,5\n' ||
 	E'902,Beta,Drama,2016-05-06,PG,"",110,5000,1000,2000,3000,6.9,10,5\n' ||
 	E'903,"",Drama,2016-05-06,PG,Lumen,100,4000,1000,2000,3000,7.5,10,5\n' ||
@@ -79,7 +79,7 @@ SELECT pg_temp.try_load('movies', convert_to(:'movie_header' ||
 -- first.
 BEGIN;
 TRUNCATE sales, movies;
-SELECT movie_load_csv_data('movies', convert_to(:'movie_header' || E'\n' ||
+SELECT * FROM movie_load_csv_data('movies', convert_to(:'movie_header' || E'\n' ||
 	E'901,Alpha,Drama,,PG,,120,,1000,2000,3000,7.1,10,5\n' ||
 	E'902,Beta,Drama,2016-05-06,PG,"",110,5000,1000,2000,3000,6.9,10,5\n' ||
 	E'903,"",Drama,2016-05-06,PG,Lumen,100,4000,1000,2000,3000,7.5,10,5\n' ||
@@ -98,7 +98,7 @@ SELECT pg_temp.try_load('sales', convert_to(:'sales_header' || E'\n302,Ni', 'UTF
 SELECT pg_temp.try_load('sales', convert_to(:'sales_header' || E'\n303,Caf', 'UTF8') ||
 	'\xc3'::bytea || convert_to(E',2024-08-23,1,1.00\n', 'UTF8'));
 BEGIN;
-SELECT movie_load_csv_data('sales', convert_to(:'sales_header' ||
+SELECT * FROM movie_load_csv_data('sales', convert_to(:'sales_header' ||
 	E'\n304,Caf\u00e9 Society,2024-08-24,5,50.00\n', 'UTF8'));
 SELECT movie_title, length(movie_title), octet_length(movie_title) FROM sales;
 ROLLBACK;
@@ -122,7 +122,7 @@ SELECT pg_temp.try_load('movies', convert_to(:'movie_header' ||
 -- ROI is NULL without a positive budget, never an error, NaN or Infinity.
 BEGIN;
 TRUNCATE sales, movies;
-SELECT movie_load_csv_data('movies', convert_to(:'movie_header' || E'\n' ||
+SELECT * FROM movie_load_csv_data('movies', convert_to(:'movie_header' || E'\n' ||
 	E'701,Alpha,Drama,2016-05-06,PG,Lumen,100,100000000,100000000,150000000,250000000,7.1,10,5\n' ||
 	E'702,Beta,Drama,2016-05-06,PG,Lumen,100,0,2000000,3000000,5000000,6.0,10,5\n' ||
 	E'703,Gamma,Drama,2016-05-06,PG,Lumen,100,200000000,40000000,60000000,100000000,5.5,10,5\n' ||
@@ -144,7 +144,7 @@ SELECT pg_temp.try_load('movies', convert_to(:'movie_header' ||
 	E'\n801,Avatar\u00a0,' || :'avatar' || E'\n801,Avatar\u00a0,' || :'avatar' || E'\n', 'UTF8'));
 BEGIN;
 TRUNCATE sales, movies;
-SELECT movie_load_csv_data('movies', convert_to(:'movie_header' ||
+SELECT * FROM movie_load_csv_data('movies', convert_to(:'movie_header' ||
 	E'\n801,Avatar\u00a0,' || :'avatar' || E'\n803,Avatar,' || :'avatar' ||
 	E'\n804,"Avatar ",' || :'avatar' || E'\n805,Avatar ,' || :'avatar' || E'\n', 'UTF8'));
 SELECT movie_id, length(title), octet_length(title), title = 'Avatar' || chr(160) AS nbsp

@@ -11,8 +11,8 @@ TRUNCATE sales, movies;
 -- The sample data loads completely and exactly as COPY reads it.
 \set movies_csv `cat data/movies.csv`
 \set sales_csv `cat data/sales.csv`
-SELECT movie_load_csv_data('movies', convert_to(:'movies_csv', 'UTF8'));
-SELECT movie_load_csv_data('sales', convert_to(:'sales_csv', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(:'movies_csv', 'UTF8'));
+SELECT * FROM movie_load_csv_data('sales', convert_to(:'sales_csv', 'UTF8'));
 
 CREATE TEMP TABLE copy_movies (LIKE movies INCLUDING ALL);
 \copy copy_movies (movie_id, title, genre, release_date, rating, studio, runtime_minutes, budget, domestic_gross, international_gross, total_gross, imdb_rating, tickets_sold, tickets_available) FROM 'data/movies.csv' CSV HEADER
@@ -40,69 +40,69 @@ SELECT (SELECT count(*) FROM movies) AS movies, (SELECT count(*) FROM sales) AS 
 -- Header mapping: any order, any case; sales' "date" is sale_date; columns
 -- left out are NULL.
 BEGIN;
-SELECT movie_load_csv_data('movies', convert_to(E'Title,MOVIE_ID,budget\nReordered,100001,5\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'Title,MOVIE_ID,budget\nReordered,100001,5\n', 'UTF8'));
 SELECT movie_id, title, budget, genre, total_gross, roi FROM movies WHERE movie_id = 100001;
-SELECT movie_load_csv_data('sales', convert_to(E'revenue,date,movie_id\n1.50,2024-01-06,100001\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('sales', convert_to(E'revenue,date,movie_id\n1.50,2024-01-06,100001\n', 'UTF8'));
 SELECT * FROM sales_detail WHERE movie_id = 100001;
 ROLLBACK;
 
 -- Without a header, fields follow the file format's column order.
 BEGIN;
-SELECT movie_load_csv_data('sales', convert_to(E'1,Headerless,2024-01-01,3,30.00\n', 'UTF8'), header => false);
+SELECT * FROM movie_load_csv_data('sales', convert_to(E'1,Headerless,2024-01-01,3,30.00\n', 'UTF8'), header => false);
 SELECT movie_id, movie_title, sale_date, tickets_sold, revenue FROM sales WHERE movie_title = 'Headerless';
 ROLLBACK;
 
 -- The CSV dialect: CRLF, a UTF-8 byte-order mark, quoted commas, quotes and
 -- line breaks, a missing final line end, blank lines between records.
 BEGIN;
-SELECT movie_load_csv_data('movies', '\xefbbbf'::bytea || convert_to(
+SELECT * FROM movie_load_csv_data('movies', '\xefbbbf'::bytea || convert_to(
 	E'movie_id,title\r\n100002,"Comma, Inc."\r\n100003,"Say ""Hi"""\r\n\r\n' ||
 	E'100004,"Two\nLines"\r\n100005,Last', 'UTF8'));
 SELECT movie_id, title, length(title) FROM movies WHERE movie_id > 100000 ORDER BY 1;
 ROLLBACK;
 
 -- Bad input: each load fails whole, with the line, column and value.
-SELECT movie_load_csv_data('movies', ''::bytea);
-SELECT movie_load_csv_data('movies', convert_to(E'\n\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title,budgett\n1,X,5\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,budget\n1,5\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title,title\n1,X,Y\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title,profit\n1,X,5\n', 'UTF8'));
-SELECT movie_load_csv_data('sales', convert_to(E'movie_id,movie_title,date,tickets_sold,revenue\n1,A,2024-01-01,3,1\n1,B,2024-01-02,3\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,"Open quote\n100007,Next\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,Mis"placed\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,"Closed"after\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title,budget\n100006,X,12abc\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title,runtime_minutes\n100006,X,2147483648\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title,imdb_rating\n100006,X,7.25\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title,imdb_rating\n100006,X,100.0\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title,imdb_rating\n100006,X,11.0\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title,release_date\n100006,X,2019-02-30\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title,release_date\n100006,X,2019-2-3\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title\n1,Already there\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,Once\n100006,Twice\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title,budget\n100006,X,-5\n', 'UTF8'));
-SELECT movie_load_csv_data('sales', convert_to(E'movie_id,date\n99999999,2024-01-01\n', 'UTF8'));
-SELECT movie_load_csv_data('sales', convert_to(E'movie_id,date\n1,2024-01-01\n1,2024-01-01\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,Am', 'UTF8') || '\xe9'::bytea || convert_to(E'lie\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,"a\rb"\n100007,c\rd\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', '\xfffe6d006f00'::bytea);
-SELECT movie_load_csv_data('films', convert_to(E'movie_id\n1\n', 'UTF8'));
-SELECT movie_load_csv_data('movies', NULL);
+SELECT * FROM movie_load_csv_data('movies', ''::bytea);
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'\n\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title,budgett\n1,X,5\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,budget\n1,5\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title,title\n1,X,Y\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title,profit\n1,X,5\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('sales', convert_to(E'movie_id,movie_title,date,tickets_sold,revenue\n1,A,2024-01-01,3,1\n1,B,2024-01-02,3\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,"Open quote\n100007,Next\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,Mis"placed\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,"Closed"after\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title,budget\n100006,X,12abc\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title,runtime_minutes\n100006,X,2147483648\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title,imdb_rating\n100006,X,7.25\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title,imdb_rating\n100006,X,100.0\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title,imdb_rating\n100006,X,11.0\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title,release_date\n100006,X,2019-02-30\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title,release_date\n100006,X,2019-2-3\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\n1,Already there\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,Once\n100006,Twice\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title,budget\n100006,X,-5\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('sales', convert_to(E'movie_id,date\n99999999,2024-01-01\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('sales', convert_to(E'movie_id,date\n1,2024-01-01\n1,2024-01-01\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,Am', 'UTF8') || '\xe9'::bytea || convert_to(E'lie\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,"a\rb"\n100007,c\rd\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', '\xfffe6d006f00'::bytea);
+SELECT * FROM movie_load_csv_data('films', convert_to(E'movie_id\n1\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', NULL);
 SELECT (SELECT count(*) FROM movies) = movies AND
 	(SELECT count(*) FROM sales) = sales AS tables_unchanged
 FROM counts_before;
 
 -- Server files: errors for what cannot be read; a file in the data
 -- directory loads by a relative path, as with COPY.
-SELECT movie_load_csv('movies', 'no/such/file.csv');
-SELECT movie_load_csv('movies', '.');
+SELECT * FROM movie_load_csv('movies', 'no/such/file.csv');
+SELECT * FROM movie_load_csv('movies', '.');
 SELECT lo_from_bytea(0, convert_to(E'movie_id,title\n100008,From a file\n', 'UTF8')) AS loid \gset
 SELECT lo_export(:loid, current_setting('data_directory') || '/movie_load_test.csv');
 SELECT lo_unlink(:loid);
 BEGIN;
-SELECT movie_load_csv('movies', 'movie_load_test.csv');
+SELECT * FROM movie_load_csv('movies', 'movie_load_test.csv');
 SELECT movie_id, title FROM movies WHERE movie_id = 100008;
 ROLLBACK;
 
@@ -110,20 +110,20 @@ ROLLBACK;
 -- only INSERT on the table.
 CREATE ROLE movie_loader;
 SET ROLE movie_loader;
-SELECT movie_load_csv('movies', 'movie_load_test.csv');
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title\n100009,X\n', 'UTF8'));
+SELECT * FROM movie_load_csv('movies', 'movie_load_test.csv');
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\n100009,X\n', 'UTF8'));
 RESET ROLE;
 GRANT INSERT ON movies TO movie_loader;
 GRANT SELECT ON movies TO movie_loader;
 SET ROLE movie_loader;
 BEGIN;
-SELECT movie_load_csv_data('movies', convert_to(E'movie_id,title\n100009,X\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\n100009,X\n', 'UTF8'));
 ROLLBACK;
 RESET ROLE;
 GRANT pg_read_server_files TO movie_loader;
 REVOKE INSERT ON movies FROM movie_loader;
 SET ROLE movie_loader;
-SELECT movie_load_csv('movies', 'movie_load_test.csv');
+SELECT * FROM movie_load_csv('movies', 'movie_load_test.csv');
 RESET ROLE;
 REVOKE ALL ON movies FROM movie_loader;
 DROP ROLE movie_loader;

@@ -90,20 +90,69 @@ COMMENT ON COLUMN sales.sale_date IS 'day of the sales; loaded from the CSV colu
 COMMENT ON COLUMN sales.revenue IS 'revenue of the day, exact as written in the file';
 
 /*
- * Loader.
+ * Loader, and where it keeps the records it skips.
  */
-CREATE FUNCTION movie_load_csv(target text, path text, header boolean DEFAULT true)
-RETURNS bigint
+CREATE SEQUENCE movie_load_id_seq;
+
+CREATE TABLE movie_load_rejects (
+	load_id bigint NOT NULL,
+	target text NOT NULL,
+	source text NOT NULL,
+	line_number bigint NOT NULL,
+	raw_line bytea NOT NULL,
+	raw_text text NOT NULL,
+	column_name text,
+	value text,
+	sqlstate text NOT NULL,
+	error text NOT NULL,
+	rejected_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+
+CREATE INDEX movie_load_rejects_load_idx ON movie_load_rejects (load_id, line_number);
+
+SELECT pg_catalog.pg_extension_config_dump('movie_load_rejects', '');
+SELECT pg_catalog.pg_extension_config_dump('movie_load_id_seq', '');
+
+COMMENT ON SEQUENCE movie_load_id_seq IS 'numbers the loads that record rejected records';
+COMMENT ON TABLE movie_load_rejects IS 'records a load skipped, as they stood in the input, with the reason';
+COMMENT ON COLUMN movie_load_rejects.raw_line IS 'the record''s bytes exactly as read, without its final line end';
+COMMENT ON COLUMN movie_load_rejects.raw_text IS 'the record as text; bytes invalid in the database encoding appear as \xNN';
+COMMENT ON COLUMN movie_load_rejects.column_name IS 'the input column at fault, when one is';
+
+CREATE FUNCTION movie_load_csv(
+	target text,
+	path text,
+	header boolean DEFAULT true,
+	on_error text DEFAULT 'stop',
+	max_rejects bigint DEFAULT NULL,
+	mode text DEFAULT 'insert',
+	encoding text DEFAULT 'UTF8',
+	OUT rows_loaded bigint,
+	OUT rows_updated bigint,
+	OUT rows_unchanged bigint,
+	OUT rows_rejected bigint)
+RETURNS record
 AS 'MODULE_PATHNAME', 'movie_load_csv'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
-CREATE FUNCTION movie_load_csv_data(target text, data bytea, header boolean DEFAULT true)
-RETURNS bigint
+CREATE FUNCTION movie_load_csv_data(
+	target text,
+	data bytea,
+	header boolean DEFAULT true,
+	on_error text DEFAULT 'stop',
+	max_rejects bigint DEFAULT NULL,
+	mode text DEFAULT 'insert',
+	encoding text DEFAULT 'UTF8',
+	OUT rows_loaded bigint,
+	OUT rows_updated bigint,
+	OUT rows_unchanged bigint,
+	OUT rows_rejected bigint)
+RETURNS record
 AS 'MODULE_PATHNAME', 'movie_load_csv_data'
 LANGUAGE C VOLATILE PARALLEL UNSAFE;
 
-COMMENT ON FUNCTION movie_load_csv(text, text, boolean) IS 'bulk-load a CSV file on the server into movies or sales; returns rows loaded';
-COMMENT ON FUNCTION movie_load_csv_data(text, bytea, boolean) IS 'bulk-load CSV content passed as an argument into movies or sales; returns rows loaded';
+COMMENT ON FUNCTION movie_load_csv(text, text, boolean, text, bigint, text, text) IS 'bulk-load a CSV file on the server into movies or sales';
+COMMENT ON FUNCTION movie_load_csv_data(text, bytea, boolean, text, bigint, text, text) IS 'bulk-load CSV content passed as an argument into movies or sales';
 
 /*
  * Catalogue summary aggregate: one pass over movies.

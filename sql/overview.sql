@@ -10,8 +10,8 @@ SELECT * FROM movie_overview();
 
 \set movies_csv `cat data/movies.csv`
 \set sales_csv `cat data/sales.csv`
-SELECT movie_load_csv_data('movies', convert_to(:'movies_csv', 'UTF8'));
-SELECT movie_load_csv_data('sales', convert_to(:'sales_csv', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(:'movies_csv', 'UTF8'));
+SELECT * FROM movie_load_csv_data('sales', convert_to(:'sales_csv', 'UTF8'));
 
 \x on
 SELECT * FROM movie_overview();
@@ -60,7 +60,7 @@ FROM (SELECT movie_sales_stats(tickets_sold, revenue, sale_date) AS st FROM sale
 -- 2024-03-01 is a Friday, 2024-03-03 a Sunday.
 BEGIN;
 TRUNCATE sales;
-SELECT movie_load_csv_data('sales', convert_to(E'movie_id,movie_title,date,tickets_sold,revenue\n' ||
+SELECT * FROM movie_load_csv_data('sales', convert_to(E'movie_id,movie_title,date,tickets_sold,revenue\n' ||
 	E'206,Amazing Guardian,2024-03-01,10,100.00\n206,Amazing Guardian,2024-03-02,20,200.00\n' ||
 	E'206,Amazing Guardian,2024-03-03,30,300.00\n206,Amazing Guardian,2024-03-04,45,450.00\n', 'UTF8'));
 SELECT sale_date, weekday, iso_weekday, is_weekend, tickets_sold FROM sales_detail ORDER BY sale_date;

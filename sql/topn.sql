@@ -6,8 +6,8 @@ SET datestyle = ISO;
 TRUNCATE sales, movies;
 \set movies_csv `cat data/movies.csv`
 \set sales_csv `cat data/sales.csv`
-SELECT movie_load_csv_data('movies', convert_to(:'movies_csv', 'UTF8'));
-SELECT movie_load_csv_data('sales', convert_to(:'sales_csv', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(:'movies_csv', 'UTF8'));
+SELECT * FROM movie_load_csv_data('sales', convert_to(:'sales_csv', 'UTF8'));
 
 SELECT rank, movie_id, title, genre, studio, total_gross, profit, roi, value
 FROM movie_top_performers('revenue', 10);

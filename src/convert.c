@@ -20,6 +20,7 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
+#include "utils/numeric.h"
 #include "utils/lsyscache.h"
 
 #include "convert.h"
@@ -33,10 +34,12 @@
  *		Fill in the conversion rules for one attribute of the target table.
  */
 void
-ColumnSpecInit(ColumnSpec *spec, Form_pg_attribute att)
+ColumnSpecInit(ColumnSpec *spec, Form_pg_attribute att, int srcencoding)
 {
 	memset(spec, 0, sizeof(ColumnSpec));
 	spec->name = pstrdup(NameStr(att->attname));
+	spec->label = spec->name;
+	spec->srcencoding = srcencoding;
 	spec->attnum = att->attnum;
 	spec->typid = att->atttypid;
 	spec->typmod = att->atttypmod;
@@ -84,26 +87,52 @@ ColumnSpecInit(ColumnSpec *spec, Form_pg_attribute att)
 }
 
 /*
- * QuoteValue
- *		Printable form of a field value for messages.
- *
- * Control characters and bytes that are not valid in the database encoding
- * are shown as \xNN, so that the message itself is always valid text; long
- * values are cut with "...".
+ * SourceEncoding
+ *		The encoding an input may declare: UTF8, or a single-byte encoding
+ *		that spreadsheets write (LATIN1, WIN1252).
+ */
+int
+SourceEncoding(const char *name)
+{
+	int			encoding = pg_char_to_encoding(name);
+
+	if (encoding != PG_UTF8 && encoding != PG_LATIN1 && encoding != PG_WIN1252)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unsupported input encoding \"%s\"", name),
+				 errhint("Supported encodings are UTF8, LATIN1 and WIN1252.")));
+	if (encoding != PG_UTF8 && GetDatabaseEncoding() != PG_UTF8)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("input encoding \"%s\" needs a UTF8 database", name)));
+	return encoding;
+}
+
+/*
+ * EscapeBytes
+ *		Text form of arbitrary bytes: bytes that are not valid in the database
+ *		encoding (and, unless keeplines, control characters) appear as \xNN,
+ *		so the result is always valid text; past maxbytes it is cut with "...".
  */
 char *
-QuoteValue(const char *s, int len)
+EscapeBytes(const char *s, int len, int maxbytes, bool keeplines)
 {
 	StringInfoData buf;
 	int			encoding = GetDatabaseEncoding();
 	int			i = 0;
 
 	initStringInfo(&buf);
-	while (i < len && i < QUOTE_MAX_BYTES)
+	while (i < len && i < maxbytes)
 	{
 		unsigned char c = (unsigned char) s[i];
 		int			l;
 
+		if (keeplines && (c == '\n' || c == '\r' || c == '\t'))
+		{
+			appendStringInfoChar(&buf, c);
+			i++;
+			continue;
+		}
 		if (c < 0x20 || c == 0x7f)
 		{
 			appendStringInfo(&buf, "\\x%02x", c);
@@ -126,17 +155,28 @@ QuoteValue(const char *s, int len)
 }
 
 /*
+ * QuoteValue
+ *		Printable form of a field value for messages: escaped as EscapeBytes
+ *		does, control characters included, and cut after 80 bytes.
+ */
+char *
+QuoteValue(const char *s, int len)
+{
+	return EscapeBytes(s, len, QUOTE_MAX_BYTES, false);
+}
+
+/*
  * SetError
  *		Fill a FieldError with a message and a detail naming where it was.
  */
-static bool
-SetError(FieldError *err, int sqlerrcode, char *message, ColumnSpec *spec,
-		 int64 lineno, const char *s, int len, const char *hint)
+bool
+SetFieldError(FieldError *err, int sqlerrcode, char *message, ColumnSpec *spec,
+			  int64 lineno, const char *s, int len, const char *hint)
 {
 	err->sqlerrcode = sqlerrcode;
 	err->message = message;
 	err->detail = psprintf("Column \"%s\" on line %lld has the value \"%s\".",
-						   spec->name, (long long) lineno,
+						   spec->label, (long long) lineno,
 						   QuoteValue(s, len));
 	err->hint = hint ? pstrdup(hint) : NULL;
 	return false;
@@ -156,38 +196,38 @@ NumberError(FieldError *err, ParseStatus status, ColumnSpec *spec,
 	switch (status)
 	{
 		case PARSE_EXPONENT:
-			return SetError(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
+			return SetFieldError(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
 							psprintf("invalid input syntax for type %s: \"%s\"", type, q),
 							spec, lineno, s, len,
 							"The value is in scientific notation, as spreadsheets write large numbers after dropping digits; export the column as plain digits.");
 		case PARSE_FRACTION:
-			return SetError(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
+			return SetFieldError(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
 							psprintf("invalid input syntax for type %s: \"%s\"", type, q),
 							spec, lineno, s, len,
 							"The column holds whole numbers; values are never rounded or truncated.");
 		case PARSE_NAN:
-			return SetError(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
+			return SetFieldError(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
 							psprintf("invalid input syntax for type %s: \"%s\"", type, q),
 							spec, lineno, s, len,
 							"NaN and Infinity are not accepted; leave the field empty for an unknown value.");
 		case PARSE_EMPTY:
-			return SetError(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
+			return SetFieldError(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
 							psprintf("invalid input syntax for type %s: \"\"", type),
 							spec, lineno, s, len,
 							"A quoted empty string is not a number; an unquoted empty field is NULL.");
 		case PARSE_SCALE:
-			return SetError(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+			return SetFieldError(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
 							psprintf("value \"%s\" has more decimal places than type %s allows",
 									 q, format_type_with_typemod(spec->typid, spec->typmod)),
 							spec, lineno, s, len,
 							"Values are never rounded on loading.");
 		case PARSE_RANGE:
-			return SetError(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+			return SetFieldError(err, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
 							psprintf("value \"%s\" is out of range for type %s", q,
 									 format_type_with_typemod(spec->typid, spec->typmod)),
 							spec, lineno, s, len, NULL);
 		default:
-			return SetError(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
+			return SetFieldError(err, ERRCODE_INVALID_TEXT_REPRESENTATION,
 							psprintf("invalid input syntax for type %s: \"%s\"", type, q),
 							spec, lineno, s, len,
 							strpbrk(q, "$,") ?
@@ -218,11 +258,43 @@ CheckEncoding(ColumnSpec *spec, const char *s, int len, int64 lineno,
 	for (int j = 0; j < l && valid + j < len; j++)
 		appendStringInfo(&bytes, "%s0x%02x", j > 0 ? " " : "",
 						 (unsigned char) s[valid + j]);
-	return SetError(err, ERRCODE_CHARACTER_NOT_IN_REPERTOIRE,
+	return SetFieldError(err, ERRCODE_CHARACTER_NOT_IN_REPERTOIRE,
 					psprintf("invalid byte sequence for encoding \"%s\": %s",
 							 GetDatabaseEncodingName(), bytes.data),
 					spec, lineno, s, len,
-					s[valid] == '\0' ? "Text values cannot contain NUL bytes." : NULL);
+					s[valid] == '\0' ? "Text values cannot contain NUL bytes." :
+					"The input is not valid UTF-8; if it is in LATIN1 or WIN1252, pass that as the encoding option, or convert the file (for example with iconv).");
+}
+
+/*
+ * ConvertText
+ *		Text in a single-byte input encoding, converted to the database's.
+ *
+ * NUL bytes and, in WIN1252, the five byte values that encoding leaves
+ * undefined are refused here, so that the conversion itself cannot fail.
+ */
+static bool
+ConvertText(ColumnSpec *spec, const char *s, int len, int64 lineno,
+			Datum *value, FieldError *err)
+{
+	char	   *converted;
+
+	for (int i = 0; i < len; i++)
+	{
+		unsigned char c = (unsigned char) s[i];
+
+		if (c == 0 || (spec->srcencoding == PG_WIN1252 &&
+					   (c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D)))
+			return SetFieldError(err, ERRCODE_CHARACTER_NOT_IN_REPERTOIRE,
+								 psprintf("invalid byte sequence for encoding \"%s\": 0x%02x",
+										  pg_encoding_to_char(spec->srcencoding), c),
+								 spec, lineno, s, len, NULL);
+	}
+	converted = (char *) pg_do_encoding_conversion((unsigned char *) s, len,
+												   spec->srcencoding,
+												   GetDatabaseEncoding());
+	*value = PointerGetDatum(cstring_to_text(converted));
+	return true;
 }
 
 /*
@@ -252,8 +324,10 @@ ConvertField(ColumnSpec *spec, const char *s, int len, bool isnull,
 			err->message = psprintf("null value in column \"%s\" violates not-null constraint",
 									spec->name);
 			err->detail = psprintf("Column \"%s\" on line %lld is empty.",
-								   spec->name, (long long) lineno);
-			err->hint = pstrdup("An unquoted empty field is NULL; write \"\" for an empty string.");
+								   spec->label, (long long) lineno);
+			err->hint = spec->kind == COLUMN_TEXT ?
+				pstrdup("An unquoted empty field is NULL; write \"\" for an empty string.") :
+				pstrdup("The column requires a value.");
 			return false;
 		}
 		*valnull = true;
@@ -281,21 +355,26 @@ ConvertField(ColumnSpec *spec, const char *s, int len, bool isnull,
 			status = ParseDecimal(s, len, spec->precision, spec->scale);
 			if (status != PARSE_OK)
 				return NumberError(err, status, spec, lineno, s, len);
-			*value = DirectFunctionCall3(numeric_in, CStringGetDatum(s),
-										 ObjectIdGetDatum(InvalidOid),
-										 Int32GetDatum(spec->typmod));
+
+			/* short values skip numeric_in's general parsing */
+			if (spec->precision == 0 && DecimalAsScaledInt(s, len, &i, &y))
+				*value = NumericGetDatum(int64_div_fast_to_numeric(i, y));
+			else
+				*value = DirectFunctionCall3(numeric_in, CStringGetDatum(s),
+											 ObjectIdGetDatum(InvalidOid),
+											 Int32GetDatum(spec->typmod));
 			return true;
 
 		case COLUMN_DATE:
 			status = ParseIsoDate(s, len, &y, &m, &d);
 			if (status == PARSE_BAD_DATE)
-				return SetError(err, ERRCODE_DATETIME_FIELD_OVERFLOW,
+				return SetFieldError(err, ERRCODE_DATETIME_FIELD_OVERFLOW,
 								psprintf("date/time field value out of range: \"%s\"",
 										 QuoteValue(s, len)),
 								spec, lineno, s, len,
 								"The day does not exist in the calendar.");
 			if (status != PARSE_OK)
-				return SetError(err, ERRCODE_INVALID_DATETIME_FORMAT,
+				return SetFieldError(err, ERRCODE_INVALID_DATETIME_FORMAT,
 								psprintf("invalid input syntax for type date: \"%s\"",
 										 QuoteValue(s, len)),
 								spec, lineno, s, len,
@@ -304,6 +383,8 @@ ConvertField(ColumnSpec *spec, const char *s, int len, bool isnull,
 			return true;
 
 		case COLUMN_TEXT:
+			if (spec->srcencoding != GetDatabaseEncoding())
+				return ConvertText(spec, s, len, lineno, value, err);
 			if (!CheckEncoding(spec, s, len, lineno, err))
 				return false;
 			*value = PointerGetDatum(cstring_to_text_with_len(s, len));

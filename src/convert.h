@@ -25,7 +25,8 @@ typedef enum ColumnKind
 /* What the converter needs to know about one target column. */
 typedef struct ColumnSpec
 {
-	char	   *name;
+	char	   *name;			/* the column's name */
+	char	   *label;			/* its name in the input, for messages */
 	AttrNumber	attnum;
 	Oid			typid;
 	int32		typmod;
@@ -35,6 +36,7 @@ typedef struct ColumnSpec
 	int			scale;
 	FmgrInfo	inputfn;		/* COLUMN_OTHER only */
 	Oid			ioparam;
+	int			srcencoding;	/* encoding of the input's text */
 } ColumnSpec;
 
 /* Why a field could not be converted, ready for ereport or a rejects row. */
@@ -46,11 +48,17 @@ typedef struct FieldError
 	char	   *hint;
 } FieldError;
 
-extern void ColumnSpecInit(ColumnSpec *spec, Form_pg_attribute att);
+extern void ColumnSpecInit(ColumnSpec *spec, Form_pg_attribute att,
+						   int srcencoding);
+extern int	SourceEncoding(const char *name);
 extern bool ConvertField(ColumnSpec *spec, const char *s, int len,
 						 bool isnull, int64 lineno, Datum *value,
 						 bool *valnull, FieldError *err);
 extern char *QuoteValue(const char *s, int len);
+extern char *EscapeBytes(const char *s, int len, int maxbytes, bool keeplines);
 extern void ThrowFieldError(FieldError *err);
+extern bool SetFieldError(FieldError *err, int sqlerrcode, char *message,
+						  ColumnSpec *spec, int64 lineno, const char *s,
+						  int len, const char *hint);
 
 #endif							/* MOVIE_CONVERT_H */

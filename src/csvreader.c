@@ -11,6 +11,10 @@
  * string.  Its field buffer is allocated with palloc, so an error raised in
  * the middle of a record leaks nothing.
  *
+ * A reader created to recover returns a malformed record (misplaced quote,
+ * stray carriage return, unterminated quote at the end) as a record with an
+ * error instead of raising it, and goes on at the next line.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -51,8 +55,13 @@ struct CsvReader
 	bool		recorddone;
 	int64		lineno;			/* physical line being read, from 1 */
 	int64		recordline;		/* line the current record started on */
-	bool		keepraw;
 	StringInfoData raw;
+
+	/* malformed records, when recovering */
+	bool		recover;
+	bool		poisoned;		/* ignore callbacks until the line ends */
+	FieldError	error;
+	bool		haserror;
 };
 
 /*
@@ -110,7 +119,7 @@ FieldCallback(void *s, size_t len, void *arg)
 	CsvReader  *reader = (CsvReader *) arg;
 	CsvField   *field;
 
-	if (reader->nfields++ >= CSV_MAX_FIELDS)
+	if (reader->poisoned || reader->nfields++ >= CSV_MAX_FIELDS)
 		return;
 	if ((size_t) reader->fielddata.len + len >= CSV_MAX_RECORD_BYTES)
 		ereport(ERROR,
@@ -140,6 +149,19 @@ RowCallback(int c, void *arg)
 {
 	CsvReader  *reader = (CsvReader *) arg;
 
+	if (reader->poisoned)
+		return;
+	if (reader->recorddone && reader->recover)
+	{
+		reader->poisoned = true;
+		reader->haserror = true;
+		reader->error.sqlerrcode = ERRCODE_BAD_COPY_FILE_FORMAT;
+		reader->error.message = pstrdup("unquoted carriage return found in CSV data");
+		reader->error.detail = psprintf("Line %lld holds a carriage return that is not part of a line end.",
+										(long long) reader->lineno);
+		reader->error.hint = NULL;
+		return;
+	}
 	if (reader->recorddone)
 		ereport(ERROR,
 				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
@@ -152,6 +174,23 @@ RowCallback(int c, void *arg)
 }
 
 /*
+ * InitParser
+ *		Set libcsv up: strict parsing, empty unquoted fields NULL, fields
+ *		ending in NUL, no blank trimming, palloc for its buffer.
+ */
+static void
+InitParser(CsvReader *reader)
+{
+	if (csv_init(&reader->parser, CSV_STRICT | CSV_STRICT_FINI |
+				 CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0)
+		elog(ERROR, "could not initialize CSV parser");
+	csv_set_space_func(&reader->parser, NothingIsSpace);
+	csv_set_realloc_func(&reader->parser, ParserRealloc);
+	csv_set_free_func(&reader->parser, ParserFree);
+	csv_set_blk_size(&reader->parser, 8192);
+}
+
+/*
  * CsvReaderCreate
  *		Start reading CSV from an open file or from a buffer in memory.
  *
@@ -160,7 +199,7 @@ RowCallback(int c, void *arg)
  */
 CsvReader *
 CsvReaderCreate(FILE *file, const char *data, size_t datalen,
-				const char *sourcename, bool keep_raw)
+				const char *sourcename, bool recover)
 {
 	CsvReader  *reader = palloc0(sizeof(CsvReader));
 
@@ -172,19 +211,11 @@ CsvReaderCreate(FILE *file, const char *data, size_t datalen,
 	if (file != NULL)
 		reader->chunkbuf = palloc(CHUNK_SIZE);
 	reader->lineno = 1;
-	reader->keepraw = keep_raw;
+	reader->recover = recover;
 	initStringInfo(&reader->fielddata);
 	initStringInfo(&reader->raw);
 	reader->fields = palloc(sizeof(CsvField) * CSV_MAX_FIELDS);
-
-	/* strict parsing; empty unquoted fields are NULL; fields end in NUL */
-	if (csv_init(&reader->parser, CSV_STRICT | CSV_STRICT_FINI |
-				 CSV_APPEND_NULL | CSV_EMPTY_IS_NULL) != 0)
-		elog(ERROR, "could not initialize CSV parser");
-	csv_set_space_func(&reader->parser, NothingIsSpace);
-	csv_set_realloc_func(&reader->parser, ParserRealloc);
-	csv_set_free_func(&reader->parser, ParserFree);
-	csv_set_blk_size(&reader->parser, 8192);
+	InitParser(reader);
 
 	return reader;
 }
@@ -257,11 +288,32 @@ FillChunk(CsvReader *reader)
 
 /*
  * ReportParseFailure
- *		Raise the error for a record libcsv refused.
+ *		Raise the error for a record libcsv refused, or when recovering, keep
+ *		it with the record and start the parser afresh.
  */
 static void
 ReportParseFailure(CsvReader *reader, bool atend)
 {
+	if (reader->recover)
+	{
+		reader->error.sqlerrcode = ERRCODE_BAD_COPY_FILE_FORMAT;
+		if (atend)
+		{
+			reader->error.message = pstrdup("unterminated quoted field in CSV data");
+			reader->error.detail = psprintf("The quoted field that starts in the record on line %lld is never closed.",
+											(long long) reader->recordline);
+		}
+		else
+		{
+			reader->error.message = pstrdup("misplaced quote in CSV data");
+			reader->error.detail = psprintf("On line %lld a quote appears inside an unquoted field, or other text follows a closing quote.",
+											(long long) reader->lineno);
+		}
+		reader->error.hint = NULL;
+		reader->haserror = true;
+		reader->poisoned = true;
+		return;
+	}
 	if (atend)
 		ereport(ERROR,
 				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
@@ -287,6 +339,22 @@ StartRecord(CsvReader *reader)
 	resetStringInfo(&reader->raw);
 	reader->nfields = 0;
 	reader->recorddone = false;
+	reader->haserror = false;
+	reader->poisoned = false;
+}
+
+/*
+ * EndMalformedRecord
+ *		After a malformed record: end it here, and give libcsv a fresh start
+ *		at the next line.
+ */
+static void
+EndMalformedRecord(CsvReader *reader)
+{
+	csv_free(&reader->parser);
+	InitParser(reader);
+	reader->recorddone = true;
+	reader->inrecord = false;
 }
 
 /*
@@ -316,7 +384,10 @@ CsvReaderNext(CsvReader *reader)
 				break;
 			reader->finished = true;
 			if (csv_fini(&reader->parser, FieldCallback, RowCallback, reader) != 0)
+			{
 				ReportParseFailure(reader, true);
+				EndMalformedRecord(reader);
+			}
 			continue;
 		}
 
@@ -336,12 +407,14 @@ CsvReaderNext(CsvReader *reader)
 		}
 		if (reader->inrecord || !blank)
 		{
-			if (reader->keepraw)
+			if (reader->recover)
 				appendBinaryStringInfo(&reader->raw, piece, (int) len);
 			used = csv_parse(&reader->parser, piece, len,
 							 FieldCallback, RowCallback, reader);
 			if (used < len)
 				ReportParseFailure(reader, false);
+			if (reader->poisoned)
+				EndMalformedRecord(reader);
 		}
 		if (nl)
 			reader->lineno++;
@@ -399,18 +472,36 @@ CsvReaderLineNumber(CsvReader *reader)
  * CsvReaderRawRecord
  *		The current record's bytes as read, without its final line end.
  *
- * Only kept when the reader was created with keep_raw.
+ * Kept only by a reader that recovers; otherwise NULL.
  */
 const char *
 CsvReaderRawRecord(CsvReader *reader, int *len)
 {
 	int			n = reader->raw.len;
 
+	if (!reader->recover)
+	{
+		*len = 0;
+		return NULL;
+	}
 	while (n > 0 && (reader->raw.data[n - 1] == '\n' ||
 					 reader->raw.data[n - 1] == '\r'))
 		n--;
 	*len = n;
 	return reader->raw.data;
+}
+
+/*
+ * CsvReaderRecordError
+ *		True when the current record is malformed (only when recovering);
+ *		err, if given, receives why.
+ */
+bool
+CsvReaderRecordError(CsvReader *reader, FieldError *err)
+{
+	if (reader->haserror && err != NULL)
+		*err = reader->error;
+	return reader->haserror;
 }
 
 /* Name of the input, for messages. */

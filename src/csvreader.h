@@ -15,6 +15,8 @@
 
 #include "lib/stringinfo.h"
 
+#include "convert.h"
+
 /* One field of the current record, pointing into CsvReader.fielddata. */
 typedef struct CsvField
 {
@@ -27,7 +29,7 @@ typedef struct CsvReader CsvReader;
 
 /* Where the bytes come from: an open file or a buffer in memory. */
 extern CsvReader *CsvReaderCreate(FILE *file, const char *data, size_t datalen,
-								  const char *sourcename, bool keep_raw);
+								  const char *sourcename, bool recover);
 extern bool CsvReaderNext(CsvReader *reader);
 extern void CsvReaderClose(CsvReader *reader);
 
@@ -37,6 +39,7 @@ extern CsvField *CsvReaderField(CsvReader *reader, int i);
 extern const char *CsvReaderFieldData(CsvReader *reader, int i);
 extern int64 CsvReaderLineNumber(CsvReader *reader);
 extern const char *CsvReaderRawRecord(CsvReader *reader, int *len);
+extern bool CsvReaderRecordError(CsvReader *reader, FieldError *err);
 extern const char *CsvReaderSourceName(CsvReader *reader);
 extern uint64 CsvReaderBytesRead(CsvReader *reader);
 

@@ -220,6 +220,42 @@ ParseDecimal(const char *s, size_t len, int precision, int scale)
 }
 
 /*
+ * DecimalAsScaledInt
+ *		For a decimal already accepted by ParseDecimal: its digits as one
+ *		integer and the number of them after the point, when there are at
+ *		most 18 digits; false otherwise.
+ */
+bool
+DecimalAsScaledInt(const char *s, size_t len, int64_t *mantissa, int *scale)
+{
+	bool		negative = false;
+	int64_t		m = 0;
+	int			digits = 0;
+	int			frac = -1;
+
+	for (size_t i = 0; i < len; i++)
+	{
+		char		c = s[i];
+
+		if (c == '-' || c == '+')
+			negative = (c == '-');
+		else if (c == '.')
+			frac = 0;
+		else
+		{
+			if (++digits > 18)
+				return false;
+			m = m * 10 + (c - '0');
+			if (frac >= 0)
+				frac++;
+		}
+	}
+	*mantissa = negative ? -m : m;
+	*scale = frac < 0 ? 0 : frac;
+	return true;
+}
+
+/*
  * ParseIsoDate
  *		Parse exactly YYYY-MM-DD into a real calendar date.
  */

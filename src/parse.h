@@ -36,6 +36,8 @@ extern ParseStatus ParseInt64(const char *s, size_t len, int64_t min,
 							  int64_t max, int64_t *result);
 extern ParseStatus ParseDecimal(const char *s, size_t len, int precision,
 								int scale);
+extern bool DecimalAsScaledInt(const char *s, size_t len, int64_t *mantissa,
+							   int *scale);
 extern ParseStatus ParseIsoDate(const char *s, size_t len, int *year,
 								int *month, int *day);
 

@@ -21,6 +21,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "datatype/timestamp.h"
 #include "funcapi.h"
@@ -89,6 +90,18 @@ typedef struct SalesState
 	DateADT		firstsale;
 	DateADT		lastsale;
 } SalesState;
+
+/* Column types of movie_catalog_summary and movie_sales_summary. */
+static const Oid CatalogSummaryTypes[] = {
+	INT8OID, NUMERICOID, NUMERICOID, NUMERICOID, NUMERICOID, NUMERICOID,
+	NUMERICOID, NUMERICOID, INT8OID, NUMERICOID, NUMERICOID, INT8OID, INT8OID,
+	DATEOID, DATEOID
+};
+static const Oid SalesSummaryTypes[] = {
+	INT8OID, NUMERICOID, NUMERICOID, NUMERICOID, INT8OID, NUMERICOID,
+	NUMERICOID, NUMERICOID, INT8OID, NUMERICOID, NUMERICOID, NUMERICOID,
+	DATEOID, DATEOID
+};
 
 PG_FUNCTION_INFO_V1(movie_catalog_trans);
 PG_FUNCTION_INFO_V1(movie_catalog_combine);
@@ -454,16 +467,43 @@ movie_catalog_deserialize(PG_FUNCTION_ARGS)
 /*
  * ResultTuple
  *		Form the composite result of a final function from its values.
+ *
+ * The row type comes from the database's catalog, which may belong to
+ * another version of the extension than this library; its layout is checked
+ * against the values' types before any value is placed in it.
  */
 static Datum
-ResultTuple(FunctionCallInfo fcinfo, Datum *values, bool *nulls)
+ResultTuple(FunctionCallInfo fcinfo, const Oid *types, int ntypes,
+			Datum *values, bool *nulls)
 {
 	TupleDesc	desc;
+	bool		matches;
 
 	if (get_call_result_type(fcinfo, NULL, &desc) != TYPEFUNC_COMPOSITE)
 		elog(ERROR, "return type must be a row type");
+	matches = (desc->natts == ntypes);
+	for (int i = 0; matches && i < ntypes; i++)
+		matches = !TupleDescAttr(desc, i)->attisdropped &&
+			TupleDescAttr(desc, i)->atttypid == types[i];
+	if (!matches)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("result type %s does not match the installed movie_analytics library",
+						format_type_be(get_fn_expr_rettype(fcinfo->flinfo))),
+				 errhint("Run ALTER EXTENSION movie_analytics UPDATE, or reinstall the library that matches the extension's version.")));
 	desc = BlessTupleDesc(desc);
 	return HeapTupleGetDatum(heap_form_tuple(desc, values, nulls));
+}
+
+/*
+ * Int128SumOrNull
+ *		An exact sum, or NULL when no value was summed (as SQL sum does).
+ */
+static Datum
+Int128SumOrNull(int128 sum, int64 count, bool *isnull)
+{
+	*isnull = (count == 0);
+	return *isnull ? (Datum) 0 : Int128GetNumeric(sum);
 }
 
 /*
@@ -484,11 +524,11 @@ movie_catalog_final(PG_FUNCTION_ARGS)
 	state = PG_ARGISNULL(0) ? &empty : (CatalogState *) PG_GETARG_POINTER(0);
 	memset(nulls, false, sizeof(nulls));
 
-	/* counts and exact sums */
+	/* counts, and exact sums that are NULL when nothing was summed */
 	values[0] = Int64GetDatum(state->movies);
-	values[1] = Int128GetNumeric(state->grosssum);
-	values[2] = Int128GetNumeric(state->budgetsum);
-	values[3] = Int128GetNumeric(state->profitsum);
+	values[1] = Int128SumOrNull(state->grosssum, state->grosscount, &nulls[1]);
+	values[2] = Int128SumOrNull(state->budgetsum, state->budgetcount, &nulls[2]);
+	values[3] = Int128SumOrNull(state->profitsum, state->profitknown, &nulls[3]);
 
 	/* means over the known values; NULL when there are none */
 	nulls[4] = (state->budgetcount == 0);
@@ -519,7 +559,8 @@ movie_catalog_final(PG_FUNCTION_ARGS)
 	values[13] = DateADTGetDatum(state->firstrelease);
 	values[14] = DateADTGetDatum(state->lastrelease);
 
-	PG_RETURN_DATUM(ResultTuple(fcinfo, values, nulls));
+	PG_RETURN_DATUM(ResultTuple(fcinfo, CatalogSummaryTypes,
+								lengthof(CatalogSummaryTypes), values, nulls));
 }
 
 /*
@@ -668,19 +709,6 @@ movie_sales_deserialize(PG_FUNCTION_ARGS)
 }
 
 /*
- * SumOrZero
- *		A part's exact revenue, 0 when it had none.
- */
-static Datum
-SumOrZero(void *sum)
-{
-	bool		isnull;
-	Datum		result = NumericSumResult(sum, &isnull);
-
-	return isnull ? NumericGetDatum(int64_to_numeric(0)) : result;
-}
-
-/*
  * AverageTickets
  *		Mean tickets per row that has a count; NULL when none has.
  */
@@ -710,6 +738,7 @@ movie_sales_final(PG_FUNCTION_ARGS)
 	bool		nulls[14];
 	int64		ticketcount;
 	int128		ticketsum;
+	void	   *allrevenue;
 	Datum		revenue;
 
 	AggMemoryContext(fcinfo);
@@ -723,27 +752,29 @@ movie_sales_final(PG_FUNCTION_ARGS)
 	/* totals over every row */
 	ticketcount = wd->ticketcount + we->ticketcount + un->ticketcount;
 	ticketsum = wd->ticketsum + we->ticketsum + un->ticketsum;
-	revenue = DirectFunctionCall2(numeric_add, SumOrZero(wd->revenue),
-								  SumOrZero(we->revenue));
-	revenue = DirectFunctionCall2(numeric_add, revenue, SumOrZero(un->revenue));
+	allrevenue = NumericSumCombine(fcinfo, NULL, wd->revenue);
+	allrevenue = NumericSumCombine(fcinfo, allrevenue, we->revenue);
+	allrevenue = NumericSumCombine(fcinfo, allrevenue, un->revenue);
+	revenue = NumericSumResult(allrevenue, &nulls[2]);
 	values[0] = Int64GetDatum(wd->rows + we->rows + un->rows);
-	values[1] = Int128GetNumeric(ticketsum);
+	values[1] = Int128SumOrNull(ticketsum, ticketcount, &nulls[1]);
 	values[2] = revenue;
 	values[3] = AverageTickets(ticketsum, ticketcount, &nulls[3]);
 
 	/* weekend, then weekday */
 	values[4] = Int64GetDatum(we->rows);
-	values[5] = Int128GetNumeric(we->ticketsum);
-	values[6] = SumOrZero(we->revenue);
+	values[5] = Int128SumOrNull(we->ticketsum, we->ticketcount, &nulls[5]);
+	values[6] = NumericSumResult(we->revenue, &nulls[6]);
 	values[7] = AverageTickets(we->ticketsum, we->ticketcount, &nulls[7]);
 	values[8] = Int64GetDatum(wd->rows);
-	values[9] = Int128GetNumeric(wd->ticketsum);
-	values[10] = SumOrZero(wd->revenue);
+	values[9] = Int128SumOrNull(wd->ticketsum, wd->ticketcount, &nulls[9]);
+	values[10] = NumericSumResult(wd->revenue, &nulls[10]);
 	values[11] = AverageTickets(wd->ticketsum, wd->ticketcount, &nulls[11]);
 
 	nulls[12] = nulls[13] = !state->hasdates;
 	values[12] = DateADTGetDatum(state->firstsale);
 	values[13] = DateADTGetDatum(state->lastsale);
 
-	PG_RETURN_DATUM(ResultTuple(fcinfo, values, nulls));
+	PG_RETURN_DATUM(ResultTuple(fcinfo, SalesSummaryTypes,
+								lengthof(SalesSummaryTypes), values, nulls));
 }
