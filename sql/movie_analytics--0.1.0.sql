@@ -24,7 +24,7 @@ CREATE TABLE movies (
 	profit bigint GENERATED ALWAYS AS (total_gross - budget) STORED,
 	roi numeric GENERATED ALWAYS AS (
 		CASE WHEN budget > 0
-			THEN pg_catalog.round((total_gross - budget)::numeric * 100 / budget, 2)
+			THEN pg_catalog.round((total_gross - budget)::numeric(60,40) * 100 / budget, 2)
 		END) STORED,
 	release_year integer GENERATED ALWAYS AS (
 		pg_catalog.date_part('year', release_date)::integer) STORED,

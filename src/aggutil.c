@@ -5,8 +5,9 @@
  *
  * Sums of numeric values are kept in the server's own numeric aggregate
  * state (the one behind sum(numeric) and avg(numeric)), reached through its
- * transition, combine, serialize and deserialize functions; this keeps
- * revenue sums exact without a second implementation of numeric arithmetic.
+ * transition and combine functions; this keeps revenue sums exact without
+ * a second implementation of numeric arithmetic.  Between processes a sum
+ * travels as the text of its value.
  *
  *-------------------------------------------------------------------------
  */
@@ -191,22 +192,23 @@ NumericSumCombine(FunctionCallInfo fcinfo, void *left, void *right)
 
 /*
  * NumericSumSerialize
- *		Append a numeric sum (possibly NULL) to a serialized state.
+ *		Append a numeric sum (possibly NULL) to a serialized state, as the
+ *		text of its value: a deserializer then rebuilds it through
+ *		numeric_in, which checks every byte it did not produce.
  */
 void
 NumericSumSerialize(FunctionCallInfo fcinfo, StringInfo buf, void *sum)
 {
-	bool		resnull;
-	bytea	   *serial;
+	bool		isnull;
+	Datum		value = NumericSumResult(sum, &isnull);
+	char	   *text;
 
-	pq_sendbyte(buf, sum != NULL);
-	if (sum == NULL)
+	pq_sendbyte(buf, !isnull);
+	if (isnull)
 		return;
-	serial = DatumGetByteaPP(CallNumericAgg(numeric_avg_serialize, fcinfo, 1,
-											PointerGetDatum(sum), false,
-											(Datum) 0, true, &resnull));
-	pq_sendint32(buf, VARSIZE_ANY_EXHDR(serial));
-	pq_sendbytes(buf, VARDATA_ANY(serial), VARSIZE_ANY_EXHDR(serial));
+	text = DatumGetCString(DirectFunctionCall1(numeric_out, value));
+	pq_sendint32(buf, strlen(text));
+	pq_sendbytes(buf, text, strlen(text));
 }
 
 /*
@@ -217,24 +219,23 @@ void *
 NumericSumDeserialize(FunctionCallInfo fcinfo, StringInfo buf)
 {
 	int			len;
-	bytea	   *serial;
-	bool		resnull;
+	char	   *text;
 
 	if (pq_getmsgbyte(buf) == 0)
 		return NULL;
 	len = pq_getmsgint(buf, 4);
-	if (len < 0 || len > buf->len - buf->cursor)
+	if (len < 1 || len > buf->len - buf->cursor)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid serialized aggregate state"),
 				 errdetail("A numeric sum claims %d bytes where %d remain.",
 						   len, buf->len - buf->cursor)));
-	serial = palloc(VARHDRSZ + len);
-	SET_VARSIZE(serial, VARHDRSZ + len);
-	memcpy(VARDATA(serial), pq_getmsgbytes(buf, len), len);
-	return DatumGetPointer(CallNumericAgg(numeric_avg_deserialize, fcinfo, 2,
-										  PointerGetDatum(serial), false,
-										  (Datum) 0, true, &resnull));
+	text = pnstrdup(pq_getmsgbytes(buf, len), len);
+	return NumericSumAdd(fcinfo, NULL,
+						 DirectFunctionCall3(numeric_in, CStringGetDatum(text),
+											 ObjectIdGetDatum(InvalidOid),
+											 Int32GetDatum(-1)),
+						 false);
 }
 
 /*
@@ -250,11 +251,20 @@ NumericSumResult(void *sum, bool *isnull)
 
 /*
  * NumericSumAverage
- *		Sum divided by the number of values; NULL when there were none.
+ *		Sum divided by count, the number of values added; NULL when count
+ *		is 0.  (The sum's own count is not used: a deserialized sum counts as
+ *		one value.)
  */
 Datum
-NumericSumAverage(void *sum, bool *isnull)
+NumericSumAverage(void *sum, int64 count, bool *isnull)
 {
-	return CallNumericAgg(numeric_avg, NULL, 1, PointerGetDatum(sum),
-						  sum == NULL, (Datum) 0, true, isnull);
+	Datum		total;
+
+	*isnull = (count == 0);
+	if (*isnull)
+		return (Datum) 0;
+	total = NumericSumResult(sum, isnull);
+	if (*isnull)
+		return (Datum) 0;
+	return NumericQuotient(total, count);
 }

@@ -31,6 +31,6 @@ extern void NumericSumSerialize(FunctionCallInfo fcinfo, StringInfo buf,
 								void *sum);
 extern void *NumericSumDeserialize(FunctionCallInfo fcinfo, StringInfo buf);
 extern Datum NumericSumResult(void *sum, bool *isnull);
-extern Datum NumericSumAverage(void *sum, bool *isnull);
+extern Datum NumericSumAverage(void *sum, int64 count, bool *isnull);
 
 #endif							/* MOVIE_AGGUTIL_H */

@@ -14,6 +14,7 @@
  */
 #include "postgres.h"
 
+#include "catalog/namespace.h"
 #include "catalog/pg_type.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
@@ -268,32 +269,54 @@ CheckEncoding(ColumnSpec *spec, const char *s, int len, int64 lineno,
 
 /*
  * ConvertText
- *		Text in a single-byte input encoding, converted to the database's.
+ *		Text in another encoding than the database's, checked and converted.
  *
- * NUL bytes and, in WIN1252, the five byte values that encoding leaves
- * undefined are refused here, so that the conversion itself cannot fail.
+ * The input must be valid in its own encoding (NUL bytes and, in WIN1252,
+ * the five byte values that encoding leaves undefined are refused), and the
+ * conversion runs in its no-error form, so that a character the database
+ * encoding lacks is a FieldError like any other.
  */
 static bool
 ConvertText(ColumnSpec *spec, const char *s, int len, int64 lineno,
 			Datum *value, FieldError *err)
 {
-	char	   *converted;
+	int			dbencoding = GetDatabaseEncoding();
+	int			valid = pg_encoding_verifymbstr(spec->srcencoding, s, len);
+	unsigned char *converted;
+	int			done;
 
-	for (int i = 0; i < len; i++)
+	for (int i = 0; i < valid; i++)
 	{
 		unsigned char c = (unsigned char) s[i];
 
-		if (c == 0 || (spec->srcencoding == PG_WIN1252 &&
-					   (c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D)))
-			return SetFieldError(err, ERRCODE_CHARACTER_NOT_IN_REPERTOIRE,
-								 psprintf("invalid byte sequence for encoding \"%s\": 0x%02x",
-										  pg_encoding_to_char(spec->srcencoding), c),
-								 spec, lineno, s, len, NULL);
+		if (spec->srcencoding == PG_WIN1252 &&
+			(c == 0x81 || c == 0x8D || c == 0x8F || c == 0x90 || c == 0x9D))
+		{
+			valid = i;
+			break;
+		}
 	}
-	converted = (char *) pg_do_encoding_conversion((unsigned char *) s, len,
-												   spec->srcencoding,
-												   GetDatabaseEncoding());
-	*value = PointerGetDatum(cstring_to_text(converted));
+	if (valid < len)
+		return SetFieldError(err, ERRCODE_CHARACTER_NOT_IN_REPERTOIRE,
+							 psprintf("invalid byte sequence for encoding \"%s\": 0x%02x",
+									  pg_encoding_to_char(spec->srcencoding),
+									  (unsigned char) s[valid]),
+							 spec, lineno, s, len, NULL);
+
+	converted = palloc((Size) len * MAX_CONVERSION_GROWTH + 1);
+	done = pg_do_encoding_conversion_buf(FindDefaultConversionProc(spec->srcencoding,
+																   dbencoding),
+										 spec->srcencoding, dbencoding,
+										 (unsigned char *) s, len, converted,
+										 len * MAX_CONVERSION_GROWTH + 1, true);
+	if (done < len)
+		return SetFieldError(err, ERRCODE_UNTRANSLATABLE_CHARACTER,
+							 psprintf("character with byte sequence 0x%02x in encoding \"%s\" has no equivalent in encoding \"%s\"",
+									  (unsigned char) s[done],
+									  pg_encoding_to_char(spec->srcencoding),
+									  GetDatabaseEncodingName()),
+							 spec, lineno, s, len, NULL);
+	*value = PointerGetDatum(cstring_to_text((char *) converted));
 	return true;
 }
 

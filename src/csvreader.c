@@ -22,6 +22,8 @@
 #include <sys/stat.h>
 #include <csv.h>
 
+#include "miscadmin.h"
+
 #include "csvreader.h"
 
 #define CHUNK_SIZE			(64 * 1024)
@@ -55,6 +57,7 @@ struct CsvReader
 	bool		recorddone;
 	int64		lineno;			/* physical line being read, from 1 */
 	int64		recordline;		/* line the current record started on */
+	size_t		recordbytes;	/* bytes of the current record so far */
 	StringInfoData raw;
 
 	/* malformed records, when recovering */
@@ -268,8 +271,7 @@ FillChunk(CsvReader *reader)
 		if (n < CHUNK_SIZE && ferror(reader->file))
 			ereport(ERROR,
 					(errcode_for_file_access(),
-					 errmsg("could not read from file \"%s\": %m",
-							reader->sourcename)));
+					 errmsg("could not read from %s: %m", reader->sourcename)));
 		if (n == 0)
 		{
 			reader->eof = true;
@@ -400,10 +402,22 @@ CsvReaderNext(CsvReader *reader)
 		for (size_t i = 0; i < len && blank; i++)
 			blank = (piece[i] == '\n' || piece[i] == '\r');
 
+		CHECK_FOR_INTERRUPTS();
 		if (!reader->inrecord && !blank)
 		{
 			reader->inrecord = true;
 			reader->recordline = reader->lineno;
+			reader->recordbytes = 0;
+		}
+		if (reader->inrecord)
+		{
+			reader->recordbytes += len;
+			if (reader->recordbytes > CSV_MAX_RECORD_BYTES)
+				ereport(ERROR,
+						(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+						 errmsg("CSV record is too long"),
+						 errdetail("The record that starts on line %lld is longer than %d bytes.",
+								   (long long) reader->recordline, CSV_MAX_RECORD_BYTES)));
 		}
 		if (reader->inrecord || !blank)
 		{

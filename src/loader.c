@@ -46,6 +46,7 @@
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "tcop/utility.h"
 #include "nodes/makefuncs.h"
 #include "optimizer/optimizer.h"
 #include "pgstat.h"
@@ -61,6 +62,7 @@
 #include "utils/memutils.h"
 #include "utils/resowner.h"
 #include "utils/rel.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 
 #include "convert.h"
@@ -181,6 +183,11 @@ ParseOptions(FunctionCallInfo fcinfo)
 	char	   *onerror;
 	char	   *mode;
 
+	if (PG_NARGS() != 7)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the loader's SQL definition does not match the installed movie_analytics library"),
+				 errhint("Run ALTER EXTENSION movie_analytics UPDATE, or reinstall the library that matches the extension's version.")));
 	for (int i = 0; i <= 6; i++)
 		if (i != 4 && PG_ARGISNULL(i))
 			ereport(ERROR,
@@ -221,11 +228,13 @@ OpenTarget(FunctionCallInfo fcinfo, const char *target)
 {
 	Oid			nspid = get_func_namespace(fcinfo->flinfo->fn_oid);
 	Oid			relid;
+	Relation	rel;
 
 	if (strcmp(target, "movies") != 0 && strcmp(target, "sales") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unrecognized load target \"%s\"", target),
+				 errmsg("unrecognized load target \"%s\"",
+						QuoteValue(target, strlen(target))),
 				 errhint("Valid targets are \"movies\" and \"sales\".")));
 
 	relid = get_relname_relid(target, nspid);
@@ -234,7 +243,18 @@ OpenTarget(FunctionCallInfo fcinfo, const char *target)
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("relation \"%s.%s\" does not exist",
 						get_namespace_name(nspid), target)));
-	return table_open(relid, RowExclusiveLock);
+	rel = table_open(relid, RowExclusiveLock);
+
+	/* what COPY FROM refuses, the loaders refuse too */
+	if (!rel->rd_islocaltemp)
+		PreventCommandIfReadOnly("movie_load_csv");
+	PreventCommandIfParallelMode("movie_load_csv");
+	if (check_enable_rls(relid, InvalidOid, false) == RLS_ENABLED)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("loading into a table with row-level security is not supported"),
+				 errhint("Load as a role that bypasses row-level security, or use INSERT.")));
+	return rel;
 }
 
 /*
@@ -412,6 +432,7 @@ LoadMovieIds(LoadState *state)
 	Relation	movies;
 	TableScanDesc scan;
 	TupleTableSlot *slot;
+	Snapshot	snapshot;
 	HASHCTL		ctl;
 
 	state->movieidfield = -1;
@@ -425,9 +446,15 @@ LoadMovieIds(LoadState *state)
 	state->movieids = hash_create("movie ids", 1024, &ctl,
 								  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 
+	/*
+	 * Read with a snapshot taken after the lock is granted, so that a movie
+	 * deleted by a transaction that committed while this one waited is not
+	 * taken for present.
+	 */
 	movies = table_open(moviesid, ShareLock);
+	snapshot = RegisterSnapshot(GetLatestSnapshot());
 	slot = table_slot_create(movies, NULL);
-	scan = table_beginscan(movies, GetActiveSnapshot(), 0, NULL);
+	scan = table_beginscan(movies, snapshot, 0, NULL);
 	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
 	{
 		bool		isnull;
@@ -438,6 +465,7 @@ LoadMovieIds(LoadState *state)
 		CHECK_FOR_INTERRUPTS();
 	}
 	table_endscan(scan);
+	UnregisterSnapshot(snapshot);
 	ExecDropSingleTupleTableSlot(slot);
 	table_close(movies, NoLock);
 }
@@ -480,9 +508,11 @@ CanSkipAfterTriggers(LoadState *state, TriggerDesc *trigdesc)
 {
 	ForeignKeyCacheInfo *fk = NULL;
 
+	if (state->transition != NULL)
+		return false;
 	if (trigdesc == NULL || !trigdesc->trig_insert_after_row)
 		return true;
-	if (state->transition != NULL || state->movieids == NULL)
+	if (state->movieids == NULL)
 		return false;
 
 	fk = MovieForeignKey(state->rel,
@@ -500,6 +530,26 @@ CanSkipAfterTriggers(LoadState *state, TriggerDesc *trigdesc)
 			return false;
 	}
 	return true;
+}
+
+/*
+ * HasUserInsertTriggers
+ *		True when any insert trigger other than a foreign key's is defined:
+ *		those may look at the table's indexes while the load runs.
+ */
+static bool
+HasUserInsertTriggers(TriggerDesc *trigdesc)
+{
+	if (trigdesc == NULL)
+		return false;
+	for (int i = 0; i < trigdesc->numtriggers; i++)
+	{
+		Trigger    *t = &trigdesc->triggers[i];
+
+		if (TRIGGER_FOR_INSERT(t->tgtype) && !t->tgisinternal)
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -550,6 +600,7 @@ BeginInsert(LoadState *state)
 	if (strcmp(state->target, "sales") == 0)
 		LoadMovieIds(state);
 
+	AfterTriggerBeginQuery();
 	trigdesc = rri->ri_TrigDesc;
 	state->rowtriggers = trigdesc && trigdesc->trig_insert_before_row;
 	state->transition = MakeTransitionCaptureState(trigdesc,
@@ -564,8 +615,8 @@ BeginInsert(LoadState *state)
 	 * other writers out until then.
 	 */
 	state->probekeys = state->opts.skip || state->opts.replace;
-	state->deferindexes = !state->probekeys && !state->rowtriggers &&
-		!state->aftertriggers && TableIsEmpty(state->rel);
+	state->deferindexes = !state->probekeys && !state->aftertriggers &&
+		!HasUserInsertTriggers(trigdesc) && TableIsEmpty(state->rel);
 	if (state->deferindexes)
 	{
 		LockRelationOid(RelationGetRelid(state->rel), ShareRowExclusiveLock);
@@ -576,7 +627,6 @@ BeginInsert(LoadState *state)
 	PrepareChecks(state);
 
 	state->bistate = GetBulkInsertState();
-	AfterTriggerBeginQuery();
 	ExecBSInsertTriggers(estate, rri);
 
 	/* batch buffers */
@@ -993,6 +1043,10 @@ BufferRecord(LoadState *state)
 		Reject(state, &err, NULL, NULL);
 		return;
 	}
+
+	/* a row trigger may have changed any column: let the executor check all */
+	if (state->rowtriggers)
+		ExecConstraints(state->rri, slot, state->estate);
 	ResetPerTupleExprContext(state->estate);
 
 	/* skip and replace modes: the key must be new, or is replaced */
@@ -1006,7 +1060,11 @@ BufferRecord(LoadState *state)
 		hash_search(state->batchkeys, key, HASH_FIND, &inbatch);
 		if (inbatch && state->opts.replace)
 		{
+			/* the row's values live in the batch memory: keep a copy */
+			ExecMaterializeSlot(slot);
 			FlushBatch(state);
+			ExecCopySlot(state->slots[0], slot);
+			ExecClearTuple(slot);
 			slot = state->slots[0];
 			inbatch = false;
 		}
@@ -1303,7 +1361,7 @@ LoadResult(FunctionCallInfo fcinfo, LoadState *state)
 							   "loaded %lld new rows into %s, updated %lld, left %lld unchanged",
 							   state->loaded, (long long) state->loaded, state->target,
 							   (long long) state->updated, (long long) state->unchanged)));
-	if (state->opts.skip)
+	if (state->rejected > 0)
 		ereport(NOTICE,
 				(errmsg_plural("rejected %lld record of %s; see load %lld in movie_load_rejects",
 							   "rejected %lld records of %s; see load %lld in movie_load_rejects",

@@ -176,18 +176,6 @@ StringSetAdd(StringSet *set, const char *s, int len)
 }
 
 /*
- * StringSetAddText
- *		Add a text Datum to the set.
- */
-static void
-StringSetAddText(StringSet *set, Datum value)
-{
-	text	   *t = DatumGetTextPP(value);
-
-	StringSetAdd(set, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-}
-
-/*
  * StringSetMerge
  *		Add every member of src to dst.
  */
@@ -300,10 +288,12 @@ movie_catalog_trans(PG_FUNCTION_ARGS)
 	bool		hasbudget = !PG_ARGISNULL(2);
 	int64		gross = hasgross ? PG_GETARG_INT64(1) : 0;
 	int64		budget = hasbudget ? PG_GETARG_INT64(2) : 0;
+	text	   *genre = PG_ARGISNULL(4) ? NULL : PG_GETARG_TEXT_PP(4);
+	text	   *studio = PG_ARGISNULL(5) ? NULL : PG_GETARG_TEXT_PP(5);
 
-	oldcxt = MemoryContextSwitchTo(aggcontext);
+	/* the state lives in the aggregate context; arguments stay per row */
 	if (PG_ARGISNULL(0))
-		state = palloc0(sizeof(CatalogState));
+		state = MemoryContextAllocZero(aggcontext, sizeof(CatalogState));
 	else
 		state = (CatalogState *) PG_GETARG_POINTER(0);
 
@@ -331,22 +321,26 @@ movie_catalog_trans(PG_FUNCTION_ARGS)
 		}
 	}
 
-	/* rating, distinct genres and studios, release range */
+	/*
+	 * The numeric accumulator keeps its own memory in the aggregate context;
+	 * the set copies into it what it keeps.
+	 */
 	if (!PG_ARGISNULL(3))
 	{
 		state->ratingcount++;
 		state->ratingsum = NumericSumAdd(fcinfo, state->ratingsum,
 										 PG_GETARG_DATUM(3), false);
 	}
+	oldcxt = MemoryContextSwitchTo(aggcontext);
 	if (!PG_ARGISNULL(4))
-		StringSetAddText(&state->genres, PG_GETARG_DATUM(4));
+		StringSetAdd(&state->genres, VARDATA_ANY(genre), VARSIZE_ANY_EXHDR(genre));
 	if (!PG_ARGISNULL(5))
-		StringSetAddText(&state->studios, PG_GETARG_DATUM(5));
+		StringSetAdd(&state->studios, VARDATA_ANY(studio), VARSIZE_ANY_EXHDR(studio));
+	MemoryContextSwitchTo(oldcxt);
 	if (!PG_ARGISNULL(6))
 		MergeDateRange(&state->hasdates, &state->firstrelease,
 					   &state->lastrelease, PG_GETARG_DATEADT(6));
 
-	MemoryContextSwitchTo(oldcxt);
 	PG_RETURN_POINTER(state);
 }
 
@@ -537,7 +531,7 @@ movie_catalog_final(PG_FUNCTION_ARGS)
 	nulls[5] = (state->grosscount == 0);
 	if (!nulls[5])
 		values[5] = NumericQuotient(values[1], state->grosscount);
-	values[6] = NumericSumAverage(state->ratingsum, &nulls[6]);
+	values[6] = NumericSumAverage(state->ratingsum, state->ratingcount, &nulls[6]);
 	nulls[7] = (state->profitknown == 0);
 	if (!nulls[7])
 		values[7] = NumericQuotient(values[3], state->profitknown);
@@ -573,14 +567,12 @@ Datum
 movie_sales_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = AggMemoryContext(fcinfo);
-	MemoryContext oldcxt;
 	SalesState *state;
 	SalesPart  *part;
 	int			kind = SALES_UNDATED;
 
-	oldcxt = MemoryContextSwitchTo(aggcontext);
 	if (PG_ARGISNULL(0))
-		state = palloc0(sizeof(SalesState));
+		state = MemoryContextAllocZero(aggcontext, sizeof(SalesState));
 	else
 		state = (SalesState *) PG_GETARG_POINTER(0);
 
@@ -610,8 +602,6 @@ movie_sales_trans(PG_FUNCTION_ARGS)
 	part->revenue = NumericSumAdd(fcinfo, part->revenue,
 								  PG_ARGISNULL(2) ? (Datum) 0 : PG_GETARG_DATUM(2),
 								  PG_ARGISNULL(2));
-
-	MemoryContextSwitchTo(oldcxt);
 	PG_RETURN_POINTER(state);
 }
 

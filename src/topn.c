@@ -198,6 +198,7 @@ movie_top_trans(PG_FUNCTION_ARGS)
 	MemoryContext aggcontext = AggMemoryContext(fcinfo);
 	MemoryContext oldcxt;
 	TopState   *state = PG_ARGISNULL(0) ? NULL : (TopState *) PG_GETARG_POINTER(0);
+	Numeric		value = PG_ARGISNULL(1) ? NULL : PG_GETARG_NUMERIC(1);
 	int32		n;
 
 	if (PG_ARGISNULL(3) || PG_GETARG_INT32(3) < 1)
@@ -212,12 +213,12 @@ movie_top_trans(PG_FUNCTION_ARGS)
 				 errdetail("The group started with %d and then got %d.",
 						   state->n, n)));
 
+	/* the value was detoasted per row; only what the heap keeps is copied */
 	oldcxt = MemoryContextSwitchTo(aggcontext);
 	if (state == NULL)
 		state = CreateState(n);
 	if (!PG_ARGISNULL(2))
-		Offer(state, PG_GETARG_INT64(2),
-			  PG_ARGISNULL(1) ? NULL : PG_GETARG_NUMERIC(1));
+		Offer(state, PG_GETARG_INT64(2), value);
 	MemoryContextSwitchTo(oldcxt);
 	PG_RETURN_POINTER(state);
 }

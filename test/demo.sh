@@ -66,8 +66,8 @@ if [[ ${1:-} == --in-cluster ]]; then
 CREATE EXTENSION movie_analytics;
 \echo
 \echo Loading the sample data:
-SELECT movie_load_csv('movies', :'movies_csv') AS movies_loaded;
-SELECT movie_load_csv('sales', :'sales_csv') AS sales_loaded;
+SELECT * FROM movie_load_csv('movies', :'movies_csv');
+SELECT * FROM movie_load_csv('sales', :'sales_csv');
 \echo Overview:
 \x on
 SELECT * FROM movie_overview();

@@ -29,8 +29,8 @@ SELECT has_function('movie_genre_stats',
 SELECT set_eq(
 	$$SELECT unnest(extconfig)::regclass::text FROM pg_extension
 	  WHERE extname = 'movie_analytics'$$,
-	ARRAY['movies', 'sales'],
-	'movies and sales are dumped with their rows');
+	ARRAY['movies', 'sales', 'movie_load_rejects', 'movie_load_id_seq'],
+	'the tables and the load id sequence are dumped with their contents');
 
 CREATE TEMP VIEW ext_objects AS
 SELECT classid::regclass AS catalog, objid, pg_describe_object(classid, objid, 0) AS name

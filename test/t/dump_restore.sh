@@ -82,16 +82,17 @@ movies_lines=$(data_lines data/movies.csv)
 sales_lines=$(data_lines data/sales.csv)
 
 # Source database, loaded through psql: the file content travels as a
-# psql variable (backtick substitution), converted to bytea on the server.
+# psql variable (backtick substitution of its base64 form), decoded to bytea
+# on the server, which keeps every byte of the file.
 setup_src() {
 	dropdb --if-exists "$src" &&
 	createdb "$src" &&
 	"${psql_cmd[@]}" -d "$src" <<'SQL'
 CREATE EXTENSION movie_analytics;
-\set content `cat data/movies.csv`
-SELECT movie_load_csv_data('movies', convert_to(:'content', 'UTF8'));
-\set content `cat data/sales.csv`
-SELECT movie_load_csv_data('sales', convert_to(:'content', 'UTF8'));
+\set content `base64 -w0 data/movies.csv`
+SELECT * FROM movie_load_csv_data('movies', decode(:'content', 'base64'));
+\set content `base64 -w0 data/sales.csv`
+SELECT * FROM movie_load_csv_data('sales', decode(:'content', 'base64'));
 \unset content
 SQL
 }
