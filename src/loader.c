@@ -659,12 +659,17 @@ static void
 FlushBatch(LoadState *state)
 {
 	EState	   *estate = state->estate;
+	MemoryContext oldcxt;
 
 	if (state->nbuffered == 0)
 		return;
 
+	/* the heap's own working memory for the batch is per-tuple memory */
+	oldcxt = MemoryContextSwitchTo(GetPerTupleMemoryContext(estate));
 	table_multi_insert(state->rel, state->slots, state->nbuffered,
 					   state->cid, 0, state->bistate);
+	MemoryContextSwitchTo(oldcxt);
+	ResetPerTupleExprContext(estate);
 
 	for (int i = 0; i < state->nbuffered; i++)
 	{
