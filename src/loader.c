@@ -819,9 +819,9 @@ ReplaceRow(LoadState *state, TupleTableSlot *slot)
 
 		initStringInfo(&sql);
 		initStringInfo(&distinct);
-		appendStringInfo(&sql, "UPDATE %s SET ",
-						 quote_qualified_identifier(get_namespace_name(RelationGetNamespace(state->rel)),
-													RelationGetRelationName(state->rel)));
+		appendStringInfo(&sql, "UPDATE %s.%s SET ",
+						 quote_identifier(get_namespace_name(RelationGetNamespace(state->rel))),
+						 quote_identifier(RelationGetRelationName(state->rel)));
 		for (int i = 0; i < state->nfields; i++)
 		{
 			const char *col = quote_identifier(state->colmap[i]->name);
@@ -1181,17 +1181,21 @@ ReportDuplicate(LoadState *state, ErrorData *edata)
 		}
 		found = hash_search(seen, entry, HASH_ENTER, &exists);
 		if (exists)
+		{
+			char	   *key = psprintf("(movie_id)=(%lld)", (long long) entry[0]);
+
+			if (sales)
+				key = psprintf("(movie_id, date)=(%lld, %s)", (long long) entry[0],
+							   DatumGetCString(DirectFunctionCall1(date_out,
+																   DateADTGetDatum((DateADT) entry[1]))));
 			ereport(ERROR,
 					(errcode(ERRCODE_UNIQUE_VIOLATION),
 					 errmsg("duplicate key value violates the primary key of \"%s\"",
 							state->target),
-					 errdetail("Key %s on line %lld is also on line %lld.",
-							   sales ? psprintf("(movie_id, date)=(%lld, %s)", (long long) entry[0],
-												DatumGetCString(DirectFunctionCall1(date_out,
-																					DateADTGetDatum((DateADT) entry[1])))) :
-							   psprintf("(movie_id)=(%lld)", (long long) entry[0]),
+					 errdetail("Key %s on line %lld is also on line %lld.", key,
 							   (long long) CsvReaderLineNumber(state->reader),
 							   (long long) found[2])));
+		}
 		found[2] = CsvReaderLineNumber(state->reader);
 	}
 	ReThrowError(edata);

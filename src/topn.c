@@ -325,6 +325,7 @@ movie_top_deserialize(PG_FUNCTION_ARGS)
 		if (pq_getmsgbyte(buf) == 0)
 		{
 			int			len = pq_getmsgint(buf, 4);
+			char	   *text;
 
 			if (len < 1 || len > buf->len - buf->cursor)
 				ereport(ERROR,
@@ -332,8 +333,9 @@ movie_top_deserialize(PG_FUNCTION_ARGS)
 						 errmsg("invalid serialized aggregate state"),
 						 errdetail("A value claims %d bytes where %d remain.",
 								   len, buf->len - buf->cursor)));
+			text = pnstrdup(pq_getmsgbytes(buf, len), len);
 			value = DatumGetNumeric(DirectFunctionCall3(numeric_in,
-														CStringGetDatum(pnstrdup(pq_getmsgbytes(buf, len), len)),
+														CStringGetDatum(text),
 														ObjectIdGetDatum(InvalidOid),
 														Int32GetDatum(-1)));
 		}

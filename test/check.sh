@@ -38,28 +38,8 @@ packages=(
 	python3-psycopg
 )
 
-# Install the named packages that are not installed yet.
-install_missing_packages() {
-	local missing=() p
-	for p in "$@"; do
-		if [[ $(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) != installed ]]; then
-			missing+=("$p")
-		fi
-	done
-	if ((${#missing[@]} == 0)); then
-		return 0
-	fi
-	if ((EUID != 0)); then
-		echo "check.sh: missing packages: ${missing[*]}" >&2
-		echo "check.sh: install them as root with:" >&2
-		echo "    apt-get install -y --no-install-recommends ${missing[*]}" >&2
-		exit 1
-	fi
-	echo "Installing missing packages: ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q
-	apt-get install -y -q --no-install-recommends "${missing[@]}"
-}
+# shellcheck source=test/packages.sh
+source "$root/test/packages.sh"
 
 # Run a command with the per-stage time limit.
 limited() {

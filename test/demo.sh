@@ -24,28 +24,8 @@ packages=(
 	gcc
 )
 
-# Install the named packages that are not installed yet.
-install_missing_packages() {
-	local missing=() p
-	for p in "$@"; do
-		if [[ $(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) != installed ]]; then
-			missing+=("$p")
-		fi
-	done
-	if ((${#missing[@]} == 0)); then
-		return 0
-	fi
-	if ((EUID != 0)); then
-		echo "demo.sh: missing packages: ${missing[*]}" >&2
-		echo "demo.sh: install them as root with:" >&2
-		echo "    apt-get install -y --no-install-recommends ${missing[*]}" >&2
-		exit 1
-	fi
-	echo "Installing missing packages: ${missing[*]}"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -q
-	apt-get install -y -q --no-install-recommends "${missing[@]}"
-}
+# shellcheck source=test/packages.sh
+source "$root/test/packages.sh"
 
 # Inside the throw-away cluster: load the data and run the analyses.
 if [[ ${1:-} == --in-cluster ]]; then
