@@ -39,3 +39,14 @@ data: movie_gen
 	./movie_gen --movies 500 --top 20 --seed 42 --today 2025-08-23 --out data
 
 .PHONY: data
+
+# fuzz the parsing code outside the server for FUZZ_SECONDS (needs clang)
+FUZZ_SECONDS ?= 60
+fuzz:
+	test/fuzz/run.sh $(FUZZ_SECONDS)
+
+# compare COPY and the loader on generated 1M- and 10M-row files
+bench: all
+	test/bench/run.sh
+
+.PHONY: fuzz bench

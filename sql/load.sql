@@ -87,6 +87,9 @@ SELECT * FROM movie_load_csv_data('sales', convert_to(E'movie_id,date\n99999999,
 SELECT * FROM movie_load_csv_data('sales', convert_to(E'movie_id,date\n1,2024-01-01\n1,2024-01-01\n', 'UTF8'));
 SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,Am', 'UTF8') || '\xe9'::bytea || convert_to(E'lie\n', 'UTF8'));
 SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,"a\rb"\n100007,c\rd\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'title,movie_id\nOne,100006\r"Two\nlines",100007\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\n100006,a\r\r\n', 'UTF8'));
+SELECT * FROM movie_load_csv_data('movies', convert_to(E'movie_id,title\r100006,x', 'UTF8'));
 SELECT * FROM movie_load_csv_data('movies', '\xfffe6d006f00'::bytea);
 SELECT * FROM movie_load_csv_data('films', convert_to(E'movie_id\n1\n', 'UTF8'));
 SELECT * FROM movie_load_csv_data('movies', NULL);

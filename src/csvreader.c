@@ -60,6 +60,10 @@ struct CsvReader
 	size_t		recordbytes;	/* bytes of the current record so far */
 	StringInfoData raw;
 
+	/* carriage returns: only as part of CRLF, or inside quotes */
+	bool		inquotes;		/* between quotes at the end of the last piece */
+	bool		pendingcr;		/* the last piece ended in a carriage return */
+
 	/* malformed records, when recovering */
 	bool		recover;
 	bool		poisoned;		/* ignore callbacks until the line ends */
@@ -343,6 +347,7 @@ StartRecord(CsvReader *reader)
 	reader->recorddone = false;
 	reader->haserror = false;
 	reader->poisoned = false;
+	reader->inquotes = false;
 }
 
 /*
@@ -357,6 +362,87 @@ EndMalformedRecord(CsvReader *reader)
 	InitParser(reader);
 	reader->recorddone = true;
 	reader->inrecord = false;
+	reader->inquotes = false;
+	reader->pendingcr = false;
+}
+
+/*
+ * FindBareReturn
+ *		Offset of a carriage return outside quotes that is not followed by a
+ *		line feed, or -1.
+ *
+ * A quote character toggles between inside and outside quotes (a doubled
+ * quote toggles twice); malformed quoting is libcsv's to report.  A piece
+ * that ends in a carriage return without its line end (a chunk boundary)
+ * leaves the verdict to the first byte of the next piece.
+ */
+static int
+FindBareReturn(CsvReader *reader, const char *piece, size_t len, bool endsline)
+{
+	const char *cr = memchr(piece, '\r', len);
+
+	if (reader->pendingcr)
+	{
+		reader->pendingcr = false;
+		if (len == 0 || piece[0] != '\n')
+			return 0;
+	}
+
+	/* most lines hold no carriage return: only track the quotes */
+	if (cr == NULL)
+	{
+		const char *q = piece;
+		const char *end = piece + len;
+
+		while ((q = memchr(q, '"', end - q)) != NULL)
+		{
+			reader->inquotes = !reader->inquotes;
+			q++;
+		}
+		return -1;
+	}
+
+	for (size_t i = 0; i < len; i++)
+	{
+		if (piece[i] == '"')
+			reader->inquotes = !reader->inquotes;
+		else if (piece[i] == '\r' && !reader->inquotes)
+		{
+			if (i + 1 < len && piece[i + 1] == '\n')
+				continue;
+			if (i + 1 == len && !endsline)
+			{
+				reader->pendingcr = true;
+				continue;
+			}
+			return (int) i;
+		}
+	}
+	return -1;
+}
+
+/*
+ * BareReturn
+ *		Report a carriage return outside quotes that is not part of CRLF: an
+ *		error, or when recovering, a malformed record.
+ */
+static void
+BareReturn(CsvReader *reader)
+{
+	if (!reader->recover)
+		ereport(ERROR,
+				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
+				 errmsg("unquoted carriage return found in CSV data"),
+				 errdetail("Line %lld holds a carriage return that is not part of a line end.",
+						   (long long) reader->lineno),
+				 errhint("Files with carriage-return-only line ends must be converted to LF or CRLF; a carriage return inside a value must be quoted.")));
+	reader->error.sqlerrcode = ERRCODE_BAD_COPY_FILE_FORMAT;
+	reader->error.message = pstrdup("unquoted carriage return found in CSV data");
+	reader->error.detail = psprintf("Line %lld holds a carriage return that is not part of a line end.",
+									(long long) reader->lineno);
+	reader->error.hint = NULL;
+	reader->haserror = true;
+	EndMalformedRecord(reader);
 }
 
 /*
@@ -419,10 +505,17 @@ CsvReaderNext(CsvReader *reader)
 						 errdetail("The record that starts on line %lld is longer than %d bytes.",
 								   (long long) reader->recordline, CSV_MAX_RECORD_BYTES)));
 		}
+		if (reader->inrecord && reader->recover)
+			appendBinaryStringInfo(&reader->raw, piece, (int) len);
+		if (FindBareReturn(reader, piece, len, nl != NULL) >= 0)
+		{
+			BareReturn(reader);
+			if (nl)
+				reader->lineno++;
+			break;
+		}
 		if (reader->inrecord || !blank)
 		{
-			if (reader->recover)
-				appendBinaryStringInfo(&reader->raw, piece, (int) len);
 			used = csv_parse(&reader->parser, piece, len,
 							 FieldCallback, RowCallback, reader);
 			if (used < len)
@@ -525,9 +618,9 @@ CsvReaderSourceName(CsvReader *reader)
 	return reader->sourcename;
 }
 
-/* Bytes read from the input so far. */
+/* Bytes of the input handed to the parser so far. */
 uint64
 CsvReaderBytesRead(CsvReader *reader)
 {
-	return reader->bytesread;
+	return reader->bytesread - (reader->chunklen - reader->chunkpos);
 }
