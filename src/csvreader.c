@@ -135,13 +135,16 @@ FieldCallback(void *s, size_t len, void *arg)
 				 errdetail("A record may hold at most %d bytes.",
 						   CSV_MAX_RECORD_BYTES)));
 
+	/* the bytes and a terminating NUL, in one copy */
 	field = &reader->fields[reader->nfields - 1];
 	field->offset = reader->fielddata.len;
 	field->len = (int) len;
 	field->isnull = (s == NULL);
+	enlargeStringInfo(&reader->fielddata, (int) len + 1);
 	if (s != NULL)
-		appendBinaryStringInfo(&reader->fielddata, s, (int) len);
-	appendStringInfoChar(&reader->fielddata, '\0');
+		memcpy(reader->fielddata.data + reader->fielddata.len, s, len);
+	reader->fielddata.len += (int) len + 1;
+	reader->fielddata.data[reader->fielddata.len - 1] = '\0';
 }
 
 /*

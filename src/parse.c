@@ -140,6 +140,24 @@ ParseInt64(const char *s, size_t len, int64_t min, int64_t max,
 
 	if (len == 0)
 		return PARSE_EMPTY;
+
+	/* plain digits, the usual case, need no classification */
+	if (len <= 18)
+	{
+		int64_t		v = 0;
+		size_t		k = 0;
+
+		while (k < len && IsDigit(s[k]))
+			v = v * 10 + (s[k++] - '0');
+		if (k == len)
+		{
+			if (v < min || v > max)
+				return PARSE_RANGE;
+			*result = v;
+			return PARSE_OK;
+		}
+	}
+
 	shape = ClassifyNumber(s, len);
 	if (shape != SHAPE_INTEGER)
 		return StatusForShape(shape);
