@@ -170,7 +170,11 @@ Offer(TopState *state, int64 id, Numeric value)
 		return;
 	}
 
-	/* not full yet: grow the array geometrically, never beyond n */
+	/*
+	 * Not full yet: grow the array geometrically, never beyond n.  XXX A
+	 * huge n over many rows fails once the array passes 1 GB (about 44
+	 * million entries) instead of degrading gracefully.
+	 */
 	if (state->count == state->capacity)
 	{
 		int32		newcap = Min(Max(state->capacity * 2, 16), state->n);
