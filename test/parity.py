@@ -71,7 +71,7 @@ def main():
             for target, name in (("movies", "movies_raw.csv"),
                                  ("sales", "daily_sales_raw.csv")):
                 with open(os.path.join(raw, name), "rb") as f:
-                    n = conn.execute("SELECT movie_load_csv_data(%s, %s)",
+                    n = conn.execute("SELECT rows_loaded FROM movie_load_csv_data(%s, %s)",
                                      (target, f.read())).fetchone()[0]
                 print(f"loaded {n} rows into {target}")
 
