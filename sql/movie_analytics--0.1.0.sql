@@ -725,3 +725,1316 @@ COMMENT ON VIEW movie_yearly_trends IS 'per release year: movies, total and mean
 COMMENT ON VIEW movie_monthly_sales IS 'per calendar month of sales: tickets, exact revenue, distinct movies';
 COMMENT ON VIEW movie_sales_analysis IS 'daily sales totals, weekend against weekday, top 10 movies by tickets';
 COMMENT ON VIEW movie_top_performers IS 'the 10 best movies by each metric: revenue, profit, rating, roi, budget, tickets';
+
+/*
+ * Charts and the dashboard: SVG and HTML documents built in the server from
+ * the analyses' results.  Every piece of text that reaches the markup goes
+ * through movie_markup_escape; every other piece is a constant or a number.
+ */
+
+/*
+ * movie_markup_escape: escape text for SVG and HTML, as element content or
+ * as a quoted attribute value.  NULL gives an empty string; control
+ * characters, which XML 1.0 does not allow, become spaces.
+ */
+CREATE FUNCTION movie_markup_escape(value text)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+		pg_catalog.replace(pg_catalog.replace(
+			pg_catalog.regexp_replace(COALESCE($1, ''), '[[:cntrl:]\uFFFE\uFFFF]', ' ', 'g'),
+			'&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;')
+$$;
+
+COMMENT ON FUNCTION movie_markup_escape(text) IS 'escape text for svg and html content and attributes';
+
+/*
+ * movie_format_number: a number in three significant digits with a unit
+ * suffix: 1.2B, 350M, 12K, 37.1, -4.5M.  NULL gives n/a.
+ */
+CREATE FUNCTION movie_format_number(value numeric)
+RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+AS $$
+DECLARE
+	magnitude numeric;
+	unit integer := 0;
+BEGIN
+	IF value IS NULL THEN
+		RETURN 'n/a';
+	ELSIF value = 0 THEN
+		RETURN '0';
+	END IF;
+
+	-- round first, so that 999,950 becomes 1M rather than 1000K
+	magnitude := pg_catalog.abs(value);
+	magnitude := pg_catalog.round(magnitude,
+		2 - pg_catalog.floor(pg_catalog.log(magnitude))::integer);
+	WHILE magnitude >= 1000 AND unit < 4 LOOP
+		magnitude := magnitude / 1000;
+		unit := unit + 1;
+	END LOOP;
+
+	RETURN CASE WHEN value < 0 THEN '-' ELSE '' END
+		|| pg_catalog.trim_scale(magnitude)::text
+		|| (ARRAY['', 'K', 'M', 'B', 'T'])[unit + 1];
+END
+$$;
+
+COMMENT ON FUNCTION movie_format_number(numeric) IS 'a number in three significant digits with a K, M, B or T suffix';
+
+/*
+ * movie_format_money: an amount of dollars as $1.2B, $350M, -$12K; NULL
+ * gives n/a.
+ */
+CREATE FUNCTION movie_format_money(value numeric)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT CASE
+		WHEN $1 IS NULL THEN 'n/a'
+		WHEN $1 < 0 THEN '-$' || @extschema@.movie_format_number(-$1)
+		ELSE '$' || @extschema@.movie_format_number($1)
+	END
+$$;
+
+COMMENT ON FUNCTION movie_format_money(numeric) IS 'an amount of dollars in short form, such as $1.2B';
+
+/*
+ * movie_format_percent: a percentage as 48.6%, -12% or, from a thousand
+ * on, whole with separators: 9,011%.  NULL gives n/a.
+ */
+CREATE FUNCTION movie_format_percent(value numeric)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT CASE
+		WHEN $1 IS NULL THEN 'n/a'
+		WHEN pg_catalog.abs($1) < 999.5 THEN @extschema@.movie_format_number($1) || '%'
+		ELSE pg_catalog.regexp_replace(pg_catalog.round($1)::text, '(\d)(?=(\d{3})+$)', '\1,', 'g') || '%'
+	END
+$$;
+
+COMMENT ON FUNCTION movie_format_percent(numeric) IS 'a percentage in short form, such as 48.6%';
+
+/*
+ * movie_axis_ticks: the ticks of a linear axis that covers lo to hi in
+ * about five steps of 1, 2 or 5 times a power of ten (whole numbers only
+ * when whole is true), and the axis's ends, which are ticks themselves.
+ */
+CREATE FUNCTION movie_axis_ticks(
+	lo numeric,
+	hi numeric,
+	whole boolean,
+	OUT axis_lo numeric,
+	OUT axis_hi numeric,
+	OUT ticks numeric[])
+RETURNS record
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+	raw numeric;
+	magnitude numeric;
+	step numeric := 1;
+BEGIN
+	-- the step: the first of 1, 2, 5, 10 times a power of ten that is at
+	-- least a fifth of the range
+	IF hi > lo THEN
+		raw := (hi - lo) / 5;
+		magnitude := pg_catalog.power(10::numeric, pg_catalog.floor(pg_catalog.log(raw)));
+		step := magnitude * CASE
+			WHEN raw / magnitude <= 1 THEN 1
+			WHEN raw / magnitude <= 2 THEN 2
+			WHEN raw / magnitude <= 5 THEN 5
+			ELSE 10
+		END;
+	END IF;
+	IF whole THEN
+		step := GREATEST(step, 1);
+	END IF;
+
+	step := pg_catalog.trim_scale(step);
+	axis_lo := pg_catalog.floor(lo / step) * step;
+	axis_hi := pg_catalog.ceil(hi / step) * step;
+	IF axis_hi <= axis_lo THEN
+		axis_hi := axis_lo + step;
+	END IF;
+	ticks := ARRAY(SELECT axis_lo + i * step
+				   FROM pg_catalog.generate_series(0,
+						pg_catalog.round((axis_hi - axis_lo) / step)::integer) i
+				   ORDER BY i);
+END
+$$;
+
+COMMENT ON FUNCTION movie_axis_ticks(numeric, numeric, boolean) IS 'nice ticks for a linear axis covering a range';
+
+/*
+ * movie_log_ticks: the ticks of a log axis from 10^lo to 10^hi: each power
+ * of ten, and 2 and 5 times each when the axis spans two decades or less.
+ */
+CREATE FUNCTION movie_log_ticks(lo integer, hi integer)
+RETURNS SETOF numeric
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+	SELECT pg_catalog.trim_scale(t.tick)
+	FROM (SELECT pg_catalog.power(10::numeric, e) * f AS tick, e, f
+		  FROM pg_catalog.generate_series($1, $2) e,
+			   pg_catalog.unnest(CASE WHEN $2 - $1 <= 2 THEN ARRAY[1, 2, 5] ELSE ARRAY[1] END) f
+		  WHERE e < $2 OR f = 1) t
+	ORDER BY t.e, t.f
+$$;
+
+COMMENT ON FUNCTION movie_log_ticks(integer, integer) IS 'tick values of a log axis between two powers of ten';
+
+/*
+ * movie_svg_scale: map value from the domain d0..d1 onto the coordinates
+ * r0..r1, to one decimal; the middle of the range when the domain is a
+ * single point.
+ */
+CREATE FUNCTION movie_svg_scale(value numeric, d0 numeric, d1 numeric, r0 numeric, r1 numeric)
+RETURNS numeric
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+	SELECT pg_catalog.round(CASE
+		WHEN $3 = $2 THEN ($4 + $5) / 2
+		ELSE $4 + ($1 - $2) / ($3 - $2) * ($5 - $4)
+	END, 1)
+$$;
+
+COMMENT ON FUNCTION movie_svg_scale(numeric, numeric, numeric, numeric, numeric) IS 'map a value onto chart coordinates';
+
+/*
+ * movie_svg_clip: shorten a label to at most max_chars characters, ending
+ * it with ... when it was cut.
+ */
+CREATE FUNCTION movie_svg_clip(value text, max_chars integer)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT CASE
+		WHEN pg_catalog.length($1) > $2 THEN pg_catalog."left"($1, GREATEST($2 - 3, 1)) || '...'
+		ELSE $1
+	END
+$$;
+
+COMMENT ON FUNCTION movie_svg_clip(text, integer) IS 'shorten a chart label to a number of characters';
+
+/*
+ * movie_svg_text: one SVG text element at x, y holding content, escaped.
+ * attributes, when given, are further attributes written by the caller.
+ */
+CREATE FUNCTION movie_svg_text(x numeric, y numeric, content text, attributes text DEFAULT '')
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+	SELECT '<text x="' || pg_catalog.round($1, 1)::text || '" y="' || pg_catalog.round($2, 1)::text || '"'
+		|| CASE WHEN COALESCE($4, '') = '' THEN '' ELSE ' ' || $4 END
+		|| '>' || @extschema@.movie_markup_escape($3) || '</text>'
+$$;
+
+COMMENT ON FUNCTION movie_svg_text(numeric, numeric, text, text) IS 'an escaped svg text element';
+
+/*
+ * movie_svg_open: the start of an SVG document of the given size, with its
+ * title as the document's title element and as a heading, on white.
+ */
+CREATE FUNCTION movie_svg_open(width integer, height integer, title text)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT pg_catalog.format('<svg xmlns="http://www.w3.org/2000/svg" version="1.1" '
+			'width="%s" height="%s" viewBox="0 0 %s %s" '
+			'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">',
+			$1, $2, $1, $2) || E'\n'
+		|| '<title>' || @extschema@.movie_markup_escape($3) || E'</title>\n'
+		|| pg_catalog.format(E'<rect x="0" y="0" width="%s" height="%s" fill="#ffffff"/>\n', $1, $2)
+		|| @extschema@.movie_svg_text(16, 28, $3, 'font-size="16" font-weight="bold" fill="#222222"')
+		|| E'\n'
+$$;
+
+COMMENT ON FUNCTION movie_svg_open(integer, integer, text) IS 'start of an svg document with its title';
+
+/*
+ * movie_svg_no_data: a whole SVG document that says there is no data to
+ * draw, with an optional note under it.
+ */
+CREATE FUNCTION movie_svg_no_data(width integer, height integer, title text, note text DEFAULT NULL)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT @extschema@.movie_svg_open($1, $2, $3)
+		|| @extschema@.movie_svg_text($1 / 2.0, $2 / 2.0, 'No data',
+			'text-anchor="middle" font-size="18" fill="#888888"') || E'\n'
+		|| CASE WHEN $4 IS NULL THEN ''
+			ELSE @extschema@.movie_svg_text($1 / 2.0, $2 / 2.0 + 24, $4,
+				'text-anchor="middle" font-size="11" fill="#666666"') || E'\n'
+		END
+		|| '</svg>'
+$$;
+
+COMMENT ON FUNCTION movie_svg_no_data(integer, integer, text, text) IS 'an svg document that says no data';
+
+/*
+ * movie_svg_axis: a numeric axis on the left or bottom side of the plot box,
+ * with a tick and a label at each value of ticks, grid lines across the box
+ * when grid is true, and the axis title.  The domain is domain_lo to
+ * domain_hi, in powers of ten when log_scale is true.  Labels are amounts
+ * of dollars when in_dollars is true, plain numbers otherwise.
+ */
+CREATE FUNCTION movie_svg_axis(
+	side text,
+	plot_left numeric,
+	plot_top numeric,
+	plot_width numeric,
+	plot_height numeric,
+	ticks numeric[],
+	domain_lo numeric,
+	domain_hi numeric,
+	log_scale boolean,
+	in_dollars boolean,
+	title text,
+	grid boolean)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+	svg text := '';
+	tick numeric;
+	pos numeric;
+	label text;
+	plot_right numeric := plot_left + plot_width;
+	plot_bottom numeric := plot_top + plot_height;
+BEGIN
+	FOREACH tick IN ARRAY ticks LOOP
+		label := CASE WHEN in_dollars THEN @extschema@.movie_format_money(tick)
+					  ELSE @extschema@.movie_format_number(tick) END;
+		IF log_scale THEN
+			tick := pg_catalog.log(tick);
+		END IF;
+
+		-- grid line, tick mark and label
+		IF side = 'bottom' THEN
+			pos := @extschema@.movie_svg_scale(tick, domain_lo, domain_hi, plot_left, plot_right);
+			IF grid THEN
+				svg := svg || pg_catalog.format(E'<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#e6e6e6"/>\n',
+					pos, plot_top, pos, plot_bottom);
+			END IF;
+			svg := svg || pg_catalog.format(E'<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#888888"/>\n',
+					pos, plot_bottom, pos, plot_bottom + 5)
+				|| @extschema@.movie_svg_text(pos, plot_bottom + 18, label,
+					'text-anchor="middle" font-size="11" fill="#444444"') || E'\n';
+		ELSE
+			pos := @extschema@.movie_svg_scale(tick, domain_lo, domain_hi, plot_bottom, plot_top);
+			IF grid THEN
+				svg := svg || pg_catalog.format(E'<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#e6e6e6"/>\n',
+					plot_left, pos, plot_right, pos);
+			END IF;
+			svg := svg || @extschema@.movie_svg_text(plot_left - 8, pos + 4, label,
+				'text-anchor="end" font-size="11" fill="#444444"') || E'\n';
+		END IF;
+	END LOOP;
+
+	-- the axis line and its title
+	IF side = 'bottom' THEN
+		svg := svg || pg_catalog.format(E'<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#888888"/>\n',
+				plot_left, plot_bottom, plot_right, plot_bottom)
+			|| @extschema@.movie_svg_text(plot_left + plot_width / 2, plot_bottom + 40, title,
+				'text-anchor="middle" font-size="12" fill="#333333"') || E'\n';
+	ELSE
+		svg := svg || pg_catalog.format(E'<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#888888"/>\n',
+				plot_left, plot_top, plot_left, plot_bottom)
+			|| @extschema@.movie_svg_text(plot_left - 62, plot_top + plot_height / 2, title,
+				pg_catalog.format('text-anchor="middle" font-size="12" fill="#333333" transform="rotate(-90 %s %s)"',
+					pg_catalog.round(plot_left - 62, 1), pg_catalog.round(plot_top + plot_height / 2, 1)))
+			|| E'\n';
+	END IF;
+
+	RETURN svg;
+END
+$$;
+
+COMMENT ON FUNCTION movie_svg_axis(text, numeric, numeric, numeric, numeric, numeric[], numeric, numeric, boolean, boolean, text, boolean) IS 'a numeric svg axis with ticks, labels, grid lines and title';
+
+/*
+ * movie_svg_legend: a legend of coloured swatches with their labels, laid
+ * out in rows of the given number of columns from x, y.
+ */
+CREATE FUNCTION movie_svg_legend(x numeric, y numeric, labels text[], colours text[],
+								 columns integer, column_width numeric)
+RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT COALESCE(pg_catalog.string_agg(
+		pg_catalog.format(E'<rect class="swatch" x="%s" y="%s" width="12" height="12" fill="%s"/>\n',
+			pg_catalog.round($1 + ((l.i - 1) % $5) * $6, 1),
+			pg_catalog.round($2 + ((l.i - 1) / $5) * 18 - 10, 1),
+			@extschema@.movie_markup_escape($4[l.i]))
+		|| @extschema@.movie_svg_text($1 + ((l.i - 1) % $5) * $6 + 17, $2 + ((l.i - 1) / $5) * 18,
+			@extschema@.movie_svg_clip(l.label, (($6 - 22) / 6.5)::integer),
+			'font-size="11" fill="#333333"') || E'\n', '' ORDER BY l.i), '')
+	FROM pg_catalog.unnest($3) WITH ORDINALITY AS l(label, i)
+$$;
+
+COMMENT ON FUNCTION movie_svg_legend(numeric, numeric, text[], text[], integer, numeric) IS 'an svg legend of coloured swatches and labels';
+
+/*
+ * movie_genre_colours: the colour of each genre in the catalogue, from a
+ * fixed palette in the byte order of the genre names, so that a genre keeps
+ * its colour in every chart whatever the filters.  Movies without a genre
+ * are drawn grey (#9e9e9e) by the callers.
+ */
+CREATE FUNCTION movie_genre_colours()
+RETURNS TABLE (genre text, colour text)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+	SELECT d.genre,
+		(ARRAY['#2f6db5', '#e07b1a', '#3a9a4a', '#cc3b3b', '#8657b8', '#8a5a44',
+			   '#d45fa8', '#e0b81f', '#1fa3b3', '#4b3f9e', '#a8a21c', '#5f7d95'])
+			[((pg_catalog.row_number() OVER (ORDER BY d.genre COLLATE "C") - 1) % 12 + 1)::integer]
+	FROM (SELECT DISTINCT m.genre FROM @extschema@.movies m WHERE m.genre IS NOT NULL) d
+$$;
+
+COMMENT ON FUNCTION movie_genre_colours() IS 'the palette colour of each genre, by genre name order';
+
+/*
+ * movie_svg_column_chart: a whole SVG document of the given width with one
+ * vertical bar per label, in the given colours, on a zero-based value axis
+ * (dollars when in_dollars is true).  A NULL value gets its label but no
+ * bar.
+ */
+CREATE FUNCTION movie_svg_column_chart(
+	title text,
+	subtitle text,
+	chart_width integer,
+	labels text[],
+	vals numeric[],
+	colours text[],
+	in_dollars boolean,
+	y_title text,
+	x_title text)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+	n integer := COALESCE(pg_catalog.array_length(labels, 1), 0);
+	longest integer;
+	rotate boolean;
+	chart_height integer;
+	plot_left CONSTANT numeric := 90;
+	plot_top CONSTANT numeric := 64;
+	plot_width numeric := chart_width - 110;
+	plot_height CONSTANT numeric := 260;
+	plot_bottom numeric := plot_top + plot_height;
+	band numeric;
+	bar_width numeric;
+	axis record;
+	svg text;
+	cx numeric;
+	y_value numeric;
+	y_zero numeric;
+	value_text text;
+BEGIN
+	-- long or many labels are turned to fit under their bars
+	SELECT pg_catalog.max(pg_catalog.length(l)) INTO longest FROM pg_catalog.unnest(labels) l;
+	band := plot_width / GREATEST(n, 1);
+	bar_width := LEAST(band * 0.7, 90);
+	rotate := n > 6 OR COALESCE(longest, 0) * 7 > band;
+	chart_height := (plot_bottom + 54 + CASE WHEN rotate
+		THEN LEAST(COALESCE(longest, 0), 18) * 3.6 ELSE 0 END)::integer;
+
+	SELECT * INTO axis
+	FROM @extschema@.movie_axis_ticks(
+		(SELECT LEAST(COALESCE(pg_catalog.min(v), 0), 0) FROM pg_catalog.unnest(vals) v),
+		(SELECT GREATEST(COALESCE(pg_catalog.max(v), 0), 0) FROM pg_catalog.unnest(vals) v),
+		false);
+	y_zero := @extschema@.movie_svg_scale(0, axis.axis_lo, axis.axis_hi, plot_bottom, plot_top);
+
+	svg := @extschema@.movie_svg_open(chart_width, chart_height, title);
+	IF subtitle IS NOT NULL THEN
+		svg := svg || @extschema@.movie_svg_text(16, 46, subtitle, 'font-size="12" fill="#666666"') || E'\n';
+	END IF;
+	svg := svg || @extschema@.movie_svg_axis('left', plot_left, plot_top, plot_width, plot_height,
+		axis.ticks, axis.axis_lo, axis.axis_hi, false, in_dollars, y_title, true);
+
+	-- one bar per label, its value above it and its label under the axis
+	FOR i IN 1 .. n LOOP
+		cx := plot_left + band * (i - 0.5);
+		IF vals[i] IS NOT NULL THEN
+			value_text := CASE WHEN in_dollars THEN @extschema@.movie_format_money(vals[i])
+							   ELSE @extschema@.movie_format_number(vals[i]) END;
+			y_value := @extschema@.movie_svg_scale(vals[i], axis.axis_lo, axis.axis_hi, plot_bottom, plot_top);
+			svg := svg || pg_catalog.format(
+					E'<rect class="bar" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>\n',
+					pg_catalog.round(cx - bar_width / 2, 1), LEAST(y_value, y_zero),
+					pg_catalog.round(bar_width, 1), pg_catalog.abs(y_zero - y_value),
+					@extschema@.movie_markup_escape(colours[i]),
+					@extschema@.movie_markup_escape(labels[i] || ': ' || value_text))
+				|| @extschema@.movie_svg_text(cx, CASE WHEN vals[i] >= 0 THEN y_value - 5 ELSE y_value + 13 END,
+					value_text, 'text-anchor="middle" font-size="11" fill="#333333"') || E'\n';
+		END IF;
+		IF rotate THEN
+			svg := svg || @extschema@.movie_svg_text(cx + 4, plot_bottom + 14,
+				@extschema@.movie_svg_clip(labels[i], 18),
+				pg_catalog.format('text-anchor="end" font-size="11" fill="#333333" transform="rotate(-35 %s %s)"',
+					pg_catalog.round(cx + 4, 1), plot_bottom + 14)) || E'\n';
+		ELSE
+			svg := svg || @extschema@.movie_svg_text(cx, plot_bottom + 18,
+				@extschema@.movie_svg_clip(labels[i], (band / 7)::integer),
+				'text-anchor="middle" font-size="11" fill="#333333"') || E'\n';
+		END IF;
+	END LOOP;
+
+	-- the zero line over the bars, and the category axis title
+	svg := svg || pg_catalog.format(E'<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#888888"/>\n',
+			plot_left, y_zero, plot_left + plot_width, y_zero);
+	IF x_title IS NOT NULL THEN
+		svg := svg || @extschema@.movie_svg_text(plot_left + plot_width / 2, chart_height - 14, x_title,
+			'text-anchor="middle" font-size="12" fill="#333333"') || E'\n';
+	END IF;
+
+	RETURN svg || '</svg>';
+END
+$$;
+
+COMMENT ON FUNCTION movie_svg_column_chart(text, text, integer, text[], numeric[], text[], boolean, text, text) IS 'an svg document of vertical bars, one per label';
+
+/*
+ * movie_svg_line_panel: a line with a dot at each point, on a zero-based
+ * value axis at the left of the plot box.  xs place the points across the
+ * box (proportionally); x_labels are written under it (an empty label is
+ * skipped, a line break starts a second line); point_names and the values
+ * make each dot's tooltip.  NULL values are left out.
+ */
+CREATE FUNCTION movie_svg_line_panel(
+	plot_left numeric,
+	plot_top numeric,
+	plot_width numeric,
+	plot_height numeric,
+	xs numeric[],
+	x_labels text[],
+	point_names text[],
+	vals numeric[],
+	colour text,
+	in_dollars boolean,
+	whole boolean,
+	y_title text)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+	n integer := COALESCE(pg_catalog.array_length(xs, 1), 0);
+	pad CONSTANT numeric := 24;
+	plot_bottom numeric := plot_top + plot_height;
+	x_min numeric;
+	x_max numeric;
+	axis record;
+	svg text;
+	points text := '';
+	dots text := '';
+	labels text := '';
+	px numeric;
+	py numeric;
+	line text;
+	line_no integer;
+	value_text text;
+BEGIN
+	SELECT pg_catalog.min(v), pg_catalog.max(v) INTO x_min, x_max FROM pg_catalog.unnest(xs) v;
+	SELECT * INTO axis
+	FROM @extschema@.movie_axis_ticks(
+		(SELECT LEAST(COALESCE(pg_catalog.min(v), 0), 0) FROM pg_catalog.unnest(vals) v),
+		(SELECT GREATEST(COALESCE(pg_catalog.max(v), 0), 0) FROM pg_catalog.unnest(vals) v),
+		whole);
+
+	svg := @extschema@.movie_svg_axis('left', plot_left, plot_top, plot_width, plot_height,
+		axis.ticks, axis.axis_lo, axis.axis_hi, false, in_dollars, y_title, true);
+	svg := svg || pg_catalog.format(E'<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#888888"/>\n',
+		plot_left, plot_bottom, plot_left + plot_width, plot_bottom);
+
+	-- each point: its place on the line, its dot and its label
+	FOR i IN 1 .. n LOOP
+		px := @extschema@.movie_svg_scale(xs[i], x_min, x_max, plot_left + pad, plot_left + plot_width - pad);
+		IF vals[i] IS NOT NULL THEN
+			value_text := CASE WHEN in_dollars THEN @extschema@.movie_format_money(vals[i])
+							   ELSE @extschema@.movie_format_number(vals[i]) END;
+			py := @extschema@.movie_svg_scale(vals[i], axis.axis_lo, axis.axis_hi, plot_bottom, plot_top);
+			points := points || CASE WHEN points = '' THEN '' ELSE ' ' END || px || ',' || py;
+			dots := dots || pg_catalog.format(
+				E'<circle class="point" cx="%s" cy="%s" r="3.5" fill="%s" stroke="#ffffff" stroke-width="1"><title>%s</title></circle>\n',
+				px, py, @extschema@.movie_markup_escape(colour),
+				@extschema@.movie_markup_escape(point_names[i] || ': ' || value_text));
+		END IF;
+		line_no := 0;
+		FOREACH line IN ARRAY pg_catalog.string_to_array(COALESCE(x_labels[i], ''), E'\n') LOOP
+			IF line <> '' THEN
+				labels := labels || @extschema@.movie_svg_text(px, plot_bottom + 16 + 13 * line_no, line,
+					'text-anchor="middle" font-size="11" fill="#444444"') || E'\n';
+			END IF;
+			line_no := line_no + 1;
+		END LOOP;
+	END LOOP;
+
+	IF points <> '' THEN
+		svg := svg || pg_catalog.format(
+			E'<polyline class="series" points="%s" fill="none" stroke="%s" stroke-width="2"/>\n',
+			points, @extschema@.movie_markup_escape(colour));
+	END IF;
+
+	RETURN svg || dots || labels;
+END
+$$;
+
+COMMENT ON FUNCTION movie_svg_line_panel(numeric, numeric, numeric, numeric, numeric[], text[], text[], numeric[], text, boolean, boolean, text) IS 'an svg line with dots on a value axis, for part of a chart';
+
+/*
+ * movie_chart_genre_revenue: the genre_revenue chart, total gross by genre
+ * as bars in the genres' colours.  Takes the analysis filters.
+ */
+CREATE FUNCTION movie_chart_genre_revenue(
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+	title CONSTANT text := 'Revenue by genre';
+	labels text[];
+	vals numeric[];
+	colours text[];
+	movie_total numeric;
+	gross_total numeric;
+BEGIN
+	SELECT pg_catalog.array_agg(COALESCE(g.genre, '(no genre)') ORDER BY g.ordinality),
+		pg_catalog.array_agg(g.total_gross ORDER BY g.ordinality),
+		pg_catalog.array_agg(COALESCE(c.colour, '#9e9e9e') ORDER BY g.ordinality),
+		pg_catalog.sum(g.movie_count), pg_catalog.sum(g.total_gross)
+	INTO labels, vals, colours, movie_total, gross_total
+	FROM @extschema@.movie_genre_stats($1, $2, $3, $4, $5, $6) WITH ORDINALITY AS g
+	LEFT JOIN @extschema@.movie_genre_colours() c ON c.genre = g.genre;
+
+	IF labels IS NULL THEN
+		RETURN @extschema@.movie_svg_no_data(760, 400, title);
+	END IF;
+
+	RETURN @extschema@.movie_svg_column_chart(title,
+		pg_catalog.format('%s movies, %s in total gross',
+			@extschema@.movie_format_number(movie_total), @extschema@.movie_format_money(gross_total)),
+		760, labels, vals, colours, true, 'Total gross (USD)', 'Genre');
+END
+$$;
+
+COMMENT ON FUNCTION movie_chart_genre_revenue(date, date, text[], text[], bigint, bigint) IS 'svg bar chart of total gross by genre';
+
+/*
+ * movie_chart_yearly_trends: the yearly_trends chart, movies released and
+ * their average gross by release year, as two line panels over one year
+ * axis.  Movies without a release date are counted in a note.  Takes the
+ * analysis filters.
+ */
+CREATE FUNCTION movie_chart_yearly_trends(
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+	title CONSTANT text := 'Movies and average gross by release year';
+	count_colour CONSTANT text := '#2f6db5';
+	gross_colour CONSTANT text := '#e07b1a';
+	years numeric[];
+	counts numeric[];
+	averages numeric[];
+	names text[];
+	labels text[];
+	undated bigint;
+	note text;
+	step integer;
+	svg text;
+BEGIN
+	SELECT pg_catalog.array_agg(y.release_year ORDER BY y.release_year) FILTER (WHERE y.release_year IS NOT NULL),
+		pg_catalog.array_agg(y.movies ORDER BY y.release_year) FILTER (WHERE y.release_year IS NOT NULL),
+		pg_catalog.array_agg(y.avg_gross ORDER BY y.release_year) FILTER (WHERE y.release_year IS NOT NULL),
+		COALESCE(pg_catalog.sum(y.movies) FILTER (WHERE y.release_year IS NULL), 0)
+	INTO years, counts, averages, undated
+	FROM @extschema@.movie_yearly_trends($1, $2, $3, $4, $5, $6) y;
+
+	IF undated > 0 THEN
+		note := pg_catalog.format('%s %s without a release date not shown', undated,
+			CASE WHEN undated = 1 THEN 'movie' ELSE 'movies' END);
+	END IF;
+	IF years IS NULL THEN
+		RETURN @extschema@.movie_svg_no_data(760, 540, title, note);
+	END IF;
+
+	-- label every year, or every second, third... when there are many
+	step := pg_catalog.ceil(pg_catalog.array_length(years, 1) / 14.0)::integer;
+	names := ARRAY(SELECT y::text FROM pg_catalog.unnest(years) WITH ORDINALITY AS u(y, i) ORDER BY i);
+	labels := ARRAY(SELECT CASE WHEN (i - 1) % step = 0 THEN y::text ELSE '' END
+					FROM pg_catalog.unnest(years) WITH ORDINALITY AS u(y, i) ORDER BY i);
+
+	svg := @extschema@.movie_svg_open(760, 540, title)
+		|| @extschema@.movie_svg_legend(16, 54, ARRAY['Movies released', 'Average gross (USD)'],
+			ARRAY[count_colour, gross_colour], 2, 180)
+		|| @extschema@.movie_svg_line_panel(90, 80, 640, 160, years, labels, names, counts,
+			count_colour, false, true, 'Movies released')
+		|| @extschema@.movie_svg_line_panel(90, 310, 640, 160, years, labels, names, averages,
+			gross_colour, true, false, 'Average gross (USD)')
+		|| @extschema@.movie_svg_text(410, 512, 'Release year',
+			'text-anchor="middle" font-size="12" fill="#333333"') || E'\n';
+	IF note IS NOT NULL THEN
+		svg := svg || @extschema@.movie_svg_text(16, 532, note, 'font-size="11" fill="#666666"') || E'\n';
+	END IF;
+
+	RETURN svg || '</svg>';
+END
+$$;
+
+COMMENT ON FUNCTION movie_chart_yearly_trends(date, date, text[], text[], bigint, bigint) IS 'svg line chart of movies and average gross by release year';
+
+/*
+ * movie_chart_budget_vs_gross: the budget_vs_gross chart, one dot per
+ * movie at its budget and gross on log scales, coloured by genre, with the
+ * break-even line.  Movies whose budget or gross is not positive cannot be
+ * placed and are counted in a note.  Takes the analysis filters.
+ */
+CREATE FUNCTION movie_chart_budget_vs_gross(
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+	title CONSTANT text := 'Budget vs gross';
+	chart_width CONSTANT integer := 760;
+	chart_height CONSTANT integer := 500;
+	plot_left CONSTANT numeric := 90;
+	plot_top CONSTANT numeric := 64;
+	plot_width CONSTANT numeric := 480;
+	plot_height CONSTANT numeric := 350;
+	plot_bottom numeric := plot_top + plot_height;
+	placed bigint;
+	left_out bigint;
+	budget_lo numeric;
+	budget_hi numeric;
+	gross_lo numeric;
+	gross_hi numeric;
+	x_lo integer;
+	x_hi integer;
+	y_lo integer;
+	y_hi integer;
+	line_lo numeric;
+	line_hi numeric;
+	note text;
+	svg text;
+BEGIN
+	SELECT pg_catalog.count(*) FILTER (WHERE q.placed), pg_catalog.count(*) FILTER (WHERE NOT q.placed),
+		pg_catalog.min(q.budget) FILTER (WHERE q.placed), pg_catalog.max(q.budget) FILTER (WHERE q.placed),
+		pg_catalog.min(q.total_gross) FILTER (WHERE q.placed), pg_catalog.max(q.total_gross) FILTER (WHERE q.placed)
+	INTO placed, left_out, budget_lo, budget_hi, gross_lo, gross_hi
+	FROM (SELECT m.budget, m.total_gross, COALESCE(m.budget > 0 AND m.total_gross > 0, false) AS placed
+		  FROM @extschema@.movie_filtered($1, $2, $3, $4, $5, $6) m) q;
+
+	IF left_out > 0 THEN
+		note := pg_catalog.format('%s %s without a positive budget and gross not shown', left_out,
+			CASE WHEN left_out = 1 THEN 'movie' ELSE 'movies' END);
+	END IF;
+	IF placed = 0 THEN
+		RETURN @extschema@.movie_svg_no_data(chart_width, chart_height, title, note);
+	END IF;
+
+	-- whole decades on both axes
+	x_lo := pg_catalog.floor(pg_catalog.log(budget_lo))::integer;
+	x_hi := pg_catalog.ceil(pg_catalog.log(budget_hi))::integer;
+	y_lo := pg_catalog.floor(pg_catalog.log(gross_lo))::integer;
+	y_hi := pg_catalog.ceil(pg_catalog.log(gross_hi))::integer;
+	IF x_hi = x_lo THEN
+		x_hi := x_lo + 1;
+	END IF;
+	IF y_hi = y_lo THEN
+		y_hi := y_lo + 1;
+	END IF;
+
+	svg := @extschema@.movie_svg_open(chart_width, chart_height, title)
+		|| @extschema@.movie_svg_text(16, 46, pg_catalog.format(
+			'%s movies; above the dashed line a movie grossed more than its budget', placed),
+			'font-size="12" fill="#666666"') || E'\n'
+		|| @extschema@.movie_svg_axis('bottom', plot_left, plot_top, plot_width, plot_height,
+			ARRAY(SELECT t FROM @extschema@.movie_log_ticks(x_lo, x_hi) t),
+			x_lo, x_hi, true, true, 'Budget (USD, log scale)', true)
+		|| @extschema@.movie_svg_axis('left', plot_left, plot_top, plot_width, plot_height,
+			ARRAY(SELECT t FROM @extschema@.movie_log_ticks(y_lo, y_hi) t),
+			y_lo, y_hi, true, true, 'Total gross (USD, log scale)', true);
+
+	-- break-even: gross equal to budget, where both axes cover it
+	line_lo := GREATEST(x_lo, y_lo);
+	line_hi := LEAST(x_hi, y_hi);
+	IF line_hi > line_lo THEN
+		svg := svg || pg_catalog.format(
+				E'<line class="break-even" x1="%s" y1="%s" x2="%s" y2="%s" stroke="#777777" stroke-dasharray="6 4"/>\n',
+				@extschema@.movie_svg_scale(line_lo, x_lo, x_hi, plot_left, plot_left + plot_width),
+				@extschema@.movie_svg_scale(line_lo, y_lo, y_hi, plot_bottom, plot_top),
+				@extschema@.movie_svg_scale(line_hi, x_lo, x_hi, plot_left, plot_left + plot_width),
+				@extschema@.movie_svg_scale(line_hi, y_lo, y_hi, plot_bottom, plot_top))
+			|| @extschema@.movie_svg_text(
+				@extschema@.movie_svg_scale(line_hi, x_lo, x_hi, plot_left, plot_left + plot_width) - 4,
+				@extschema@.movie_svg_scale(line_hi, y_lo, y_hi, plot_bottom, plot_top) + 14,
+				'break-even', 'text-anchor="end" font-size="10" fill="#777777"') || E'\n';
+	END IF;
+
+	-- the dots, in movie_id order, built in one pass
+	svg := svg || (
+		SELECT COALESCE(pg_catalog.string_agg(pg_catalog.format(
+			E'<circle class="dot" cx="%s" cy="%s" r="3.5" fill="%s" fill-opacity="0.75" stroke="#ffffff" stroke-width="0.5"><title>%s</title></circle>\n',
+			@extschema@.movie_svg_scale(pg_catalog.log(m.budget::numeric), x_lo, x_hi, plot_left, plot_left + plot_width),
+			@extschema@.movie_svg_scale(pg_catalog.log(m.total_gross::numeric), y_lo, y_hi, plot_bottom, plot_top),
+			@extschema@.movie_markup_escape(COALESCE(c.colour, '#9e9e9e')),
+			@extschema@.movie_markup_escape(pg_catalog.format('%s (%s): budget %s, gross %s',
+				m.title, COALESCE(m.genre, 'no genre'),
+				@extschema@.movie_format_money(m.budget), @extschema@.movie_format_money(m.total_gross)))),
+			'' ORDER BY m.movie_id), '')
+		FROM @extschema@.movie_filtered($1, $2, $3, $4, $5, $6) m
+		LEFT JOIN @extschema@.movie_genre_colours() c ON c.genre = m.genre
+		WHERE m.budget > 0 AND m.total_gross > 0);
+
+	-- the genres drawn, at the right
+	svg := svg || @extschema@.movie_svg_text(plot_left + plot_width + 30, plot_top + 4, 'Genre',
+			'font-size="12" font-weight="bold" fill="#333333"') || E'\n'
+		|| (SELECT @extschema@.movie_svg_legend(plot_left + plot_width + 30, plot_top + 24,
+				pg_catalog.array_agg(COALESCE(g.genre, '(no genre)') ORDER BY g.genre COLLATE "C" NULLS LAST),
+				pg_catalog.array_agg(COALESCE(c.colour, '#9e9e9e') ORDER BY g.genre COLLATE "C" NULLS LAST),
+				1, 150)
+			FROM (SELECT DISTINCT m.genre
+				  FROM @extschema@.movie_filtered($1, $2, $3, $4, $5, $6) m
+				  WHERE m.budget > 0 AND m.total_gross > 0) g
+			LEFT JOIN @extschema@.movie_genre_colours() c ON c.genre = g.genre);
+	IF note IS NOT NULL THEN
+		svg := svg || @extschema@.movie_svg_text(16, chart_height - 12, note,
+			'class="note" font-size="11" fill="#666666"') || E'\n';
+	END IF;
+
+	RETURN svg || '</svg>';
+END
+$$;
+
+COMMENT ON FUNCTION movie_chart_budget_vs_gross(date, date, text[], text[], bigint, bigint) IS 'svg scatter of budget against gross on log scales, by genre';
+
+/*
+ * movie_chart_monthly_sales: the monthly_sales chart, tickets sold in each
+ * calendar month as a line.  Takes the analysis filters.
+ */
+CREATE FUNCTION movie_chart_monthly_sales(
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+	title CONSTANT text := 'Tickets sold per month';
+	colour CONSTANT text := '#3a9a4a';
+	xs numeric[];
+	months date[];
+	vals numeric[];
+	total numeric;
+	names text[];
+	labels text[] := '{}';
+	step integer;
+	shown_year integer;
+BEGIN
+	SELECT pg_catalog.array_agg(ms.year * 12 + ms.month - 1 ORDER BY ms.year, ms.month),
+		pg_catalog.array_agg(pg_catalog.make_date(ms.year, ms.month, 1) ORDER BY ms.year, ms.month),
+		pg_catalog.array_agg(ms.total_tickets ORDER BY ms.year, ms.month),
+		pg_catalog.sum(ms.total_tickets)
+	INTO xs, months, vals, total
+	FROM @extschema@.movie_monthly_sales($1, $2, $3, $4, $5, $6) ms;
+
+	IF xs IS NULL THEN
+		RETURN @extschema@.movie_svg_no_data(760, 400, title);
+	END IF;
+
+	-- month names, with the year under the first label of each year
+	step := pg_catalog.ceil(pg_catalog.array_length(xs, 1) / 14.0)::integer;
+	names := ARRAY(SELECT pg_catalog.to_char(d, 'Mon YYYY')
+				   FROM pg_catalog.unnest(months) WITH ORDINALITY AS u(d, i) ORDER BY i);
+	FOR i IN 1 .. pg_catalog.array_length(xs, 1) LOOP
+		IF (i - 1) % step <> 0 THEN
+			labels := labels || ''::text;
+		ELSIF pg_catalog.date_part('year', months[i])::integer IS DISTINCT FROM shown_year THEN
+			shown_year := pg_catalog.date_part('year', months[i])::integer;
+			labels := labels || (pg_catalog.to_char(months[i], 'Mon') || E'\n' || shown_year);
+		ELSE
+			labels := labels || pg_catalog.to_char(months[i], 'Mon');
+		END IF;
+	END LOOP;
+
+	RETURN @extschema@.movie_svg_open(760, 400, title)
+		|| @extschema@.movie_svg_text(16, 46, pg_catalog.format('%s tickets in %s months',
+			@extschema@.movie_format_number(total), pg_catalog.array_length(xs, 1)),
+			'font-size="12" fill="#666666"') || E'\n'
+		|| @extschema@.movie_svg_line_panel(90, 64, 640, 260, xs, labels, names, vals,
+			colour, false, true, 'Tickets sold')
+		|| @extschema@.movie_svg_text(410, 386, 'Month of sale',
+			'text-anchor="middle" font-size="12" fill="#333333"') || E'\n'
+		|| '</svg>';
+END
+$$;
+
+COMMENT ON FUNCTION movie_chart_monthly_sales(date, date, text[], text[], bigint, bigint) IS 'svg line chart of tickets sold per month';
+
+/*
+ * movie_chart_top10: the top10 chart, the ten best movies by metric (any
+ * metric of movie_top_performers, which rejects the others) as horizontal
+ * bars labelled with the titles and coloured by genre.  Takes the metric
+ * and the analysis filters.
+ */
+CREATE FUNCTION movie_chart_top10(
+	metric text DEFAULT 'revenue',
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+	metric_label text;
+	title text;
+	chart_width CONSTANT integer := 760;
+	chart_height integer;
+	plot_left CONSTANT numeric := 250;
+	plot_top CONSTANT numeric := 64;
+	plot_width CONSTANT numeric := 420;
+	plot_height numeric;
+	row_height CONSTANT numeric := 28;
+	in_dollars boolean;
+	titles text[];
+	ranks bigint[];
+	genre_names text[];
+	colours text[];
+	vals numeric[];
+	legend_labels text[];
+	legend_colours text[];
+	n integer;
+	axis record;
+	x_zero numeric;
+	x_value numeric;
+	row_y numeric;
+	value_text text;
+	svg text;
+BEGIN
+	-- movie_top_performers checks the metric, even when no movie passes
+	SELECT pg_catalog.array_agg(t.title ORDER BY t.rank), pg_catalog.array_agg(t.rank ORDER BY t.rank),
+		pg_catalog.array_agg(t.genre ORDER BY t.rank),
+		pg_catalog.array_agg(COALESCE(c.colour, '#9e9e9e') ORDER BY t.rank),
+		pg_catalog.array_agg(t.value ORDER BY t.rank)
+	INTO titles, ranks, genre_names, colours, vals
+	FROM @extschema@.movie_top_performers(metric, 10, $2, $3, $4, $5, $6, $7) t
+	LEFT JOIN @extschema@.movie_genre_colours() c ON c.genre = t.genre;
+
+	metric_label := CASE metric
+		WHEN 'revenue' THEN 'total gross'
+		WHEN 'profit' THEN 'profit'
+		WHEN 'rating' THEN 'IMDb rating'
+		WHEN 'roi' THEN 'return on investment'
+		WHEN 'budget' THEN 'budget'
+		WHEN 'tickets' THEN 'tickets sold'
+		ELSE metric
+	END;
+	in_dollars := metric IN ('revenue', 'profit', 'budget');
+	title := 'Top 10 movies by ' || metric_label;
+	IF titles IS NULL THEN
+		RETURN @extschema@.movie_svg_no_data(chart_width, 420, title);
+	END IF;
+
+	n := pg_catalog.array_length(titles, 1);
+	plot_height := n * row_height;
+	SELECT pg_catalog.array_agg(COALESCE(g.genre, '(no genre)') ORDER BY g.genre COLLATE "C" NULLS LAST),
+		pg_catalog.array_agg(COALESCE(c.colour, '#9e9e9e') ORDER BY g.genre COLLATE "C" NULLS LAST)
+	INTO legend_labels, legend_colours
+	FROM (SELECT DISTINCT u.genre FROM pg_catalog.unnest(genre_names) u(genre)) g
+	LEFT JOIN @extschema@.movie_genre_colours() c ON c.genre = g.genre;
+	chart_height := (plot_top + plot_height + 76
+		+ 18 * pg_catalog.ceil(pg_catalog.array_length(legend_labels, 1) / 4.0))::integer;
+
+	SELECT * INTO axis
+	FROM @extschema@.movie_axis_ticks(
+		(SELECT LEAST(COALESCE(pg_catalog.min(v), 0), 0) FROM pg_catalog.unnest(vals) v),
+		(SELECT GREATEST(COALESCE(pg_catalog.max(v), 0), 0) FROM pg_catalog.unnest(vals) v),
+		false);
+	x_zero := @extschema@.movie_svg_scale(0, axis.axis_lo, axis.axis_hi, plot_left, plot_left + plot_width);
+
+	svg := @extschema@.movie_svg_open(chart_width, chart_height, title)
+		|| @extschema@.movie_svg_text(16, 46, 'The colour of a bar shows the genre',
+			'font-size="12" fill="#666666"') || E'\n'
+		|| @extschema@.movie_svg_axis('bottom', plot_left, plot_top, plot_width, plot_height,
+			axis.ticks, axis.axis_lo, axis.axis_hi, false, in_dollars,
+			CASE metric
+				WHEN 'revenue' THEN 'Total gross (USD)'
+				WHEN 'profit' THEN 'Profit (USD)'
+				WHEN 'rating' THEN 'IMDb rating'
+				WHEN 'roi' THEN 'Return on investment (%)'
+				WHEN 'budget' THEN 'Budget (USD)'
+				ELSE 'Tickets sold'
+			END, true);
+
+	-- one row per movie: rank and title, bar, value
+	FOR i IN 1 .. n LOOP
+		row_y := plot_top + (i - 1) * row_height;
+		value_text := CASE WHEN in_dollars THEN @extschema@.movie_format_money(vals[i])
+						   WHEN metric = 'roi' THEN @extschema@.movie_format_percent(vals[i])
+						   ELSE @extschema@.movie_format_number(vals[i]) END;
+		svg := svg || @extschema@.movie_svg_text(plot_left - 8, row_y + row_height / 2 + 4,
+			ranks[i] || '. ' || @extschema@.movie_svg_clip(titles[i], 32),
+			'class="label" text-anchor="end" font-size="12" fill="#222222"') || E'\n';
+		IF vals[i] IS NOT NULL THEN
+			x_value := @extschema@.movie_svg_scale(vals[i], axis.axis_lo, axis.axis_hi,
+				plot_left, plot_left + plot_width);
+			svg := svg || pg_catalog.format(
+				E'<rect class="bar" x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>\n',
+				LEAST(x_value, x_zero), row_y + 5, pg_catalog.abs(x_value - x_zero), row_height - 10,
+				@extschema@.movie_markup_escape(colours[i]),
+				@extschema@.movie_markup_escape(pg_catalog.format('%s (%s): %s',
+					titles[i], COALESCE(genre_names[i], 'no genre'), value_text)));
+		END IF;
+		svg := svg || @extschema@.movie_svg_text(GREATEST(COALESCE(x_value, x_zero), x_zero) + 5,
+			row_y + row_height / 2 + 4, value_text, 'font-size="11" fill="#333333"') || E'\n';
+		x_value := NULL;
+	END LOOP;
+
+	svg := svg || pg_catalog.format(E'<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#888888"/>\n',
+			x_zero, plot_top, x_zero, plot_top + plot_height)
+		|| @extschema@.movie_svg_legend(plot_left, plot_top + plot_height + 70, legend_labels,
+			legend_colours, 4, 125);
+
+	RETURN svg || '</svg>';
+END
+$$;
+
+COMMENT ON FUNCTION movie_chart_top10(text, date, date, text[], text[], bigint, bigint) IS 'svg horizontal bar chart of the 10 best movies by a metric';
+
+/*
+ * movie_chart_weekend_weekday: the weekend_weekday chart, average tickets
+ * per movie and day on weekends (Saturday, Sunday) against weekdays, as two
+ * bars.  Takes the analysis filters.
+ */
+CREATE FUNCTION movie_chart_weekend_weekday(
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+	title CONSTANT text := 'Weekend vs weekday: average tickets per day';
+	sa record;
+BEGIN
+	SELECT * INTO sa FROM @extschema@.movie_sales_analysis($1, $2, $3, $4, $5, $6);
+
+	IF COALESCE(sa.sales_rows, 0) = 0 THEN
+		RETURN @extschema@.movie_svg_no_data(500, 380, title);
+	END IF;
+
+	RETURN @extschema@.movie_svg_column_chart(title,
+		CASE WHEN sa.weekend_boost_percent IS NULL THEN NULL
+			 ELSE 'Weekend boost: ' || CASE WHEN sa.weekend_boost_percent > 0 THEN '+' ELSE '' END
+				|| @extschema@.movie_format_percent(sa.weekend_boost_percent)
+		END,
+		500, ARRAY['Weekend (Sat, Sun)', 'Weekday (Mon-Fri)'],
+		ARRAY[sa.weekend_avg_tickets, sa.weekday_avg_tickets],
+		ARRAY['#e07b1a', '#2f6db5'], false, 'Tickets per movie per day', NULL);
+END
+$$;
+
+COMMENT ON FUNCTION movie_chart_weekend_weekday(date, date, text[], text[], bigint, bigint) IS 'svg bar chart of average daily tickets on weekends and weekdays';
+
+/*
+ * movie_chart: a chart of the analyses as a self-contained SVG 1.1
+ * document.  kind is genre_revenue, yearly_trends, budget_vs_gross,
+ * monthly_sales, top10 or weekend_weekday; metric is the ranking of top10
+ * and is not used by the others.  Takes the analysis filters; a filter that
+ * matches nothing gives a chart that says "No data".
+ */
+CREATE FUNCTION movie_chart(
+	kind text,
+	metric text DEFAULT 'revenue',
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+BEGIN
+	IF kind IS NULL THEN
+		RAISE EXCEPTION 'chart kind must not be NULL'
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+
+	CASE kind
+		WHEN 'genre_revenue' THEN
+			RETURN @extschema@.movie_chart_genre_revenue($3, $4, $5, $6, $7, $8);
+		WHEN 'yearly_trends' THEN
+			RETURN @extschema@.movie_chart_yearly_trends($3, $4, $5, $6, $7, $8);
+		WHEN 'budget_vs_gross' THEN
+			RETURN @extschema@.movie_chart_budget_vs_gross($3, $4, $5, $6, $7, $8);
+		WHEN 'monthly_sales' THEN
+			RETURN @extschema@.movie_chart_monthly_sales($3, $4, $5, $6, $7, $8);
+		WHEN 'top10' THEN
+			RETURN @extschema@.movie_chart_top10($2, $3, $4, $5, $6, $7, $8);
+		WHEN 'weekend_weekday' THEN
+			RETURN @extschema@.movie_chart_weekend_weekday($3, $4, $5, $6, $7, $8);
+		ELSE
+			RAISE EXCEPTION 'unrecognized chart kind "%"', kind
+				USING ERRCODE = 'invalid_parameter_value',
+					  HINT = 'Valid kinds are genre_revenue, yearly_trends, budget_vs_gross, monthly_sales, top10 and weekend_weekday.';
+	END CASE;
+END
+$$;
+
+COMMENT ON FUNCTION movie_chart(text, text, date, date, text[], text[], bigint, bigint) IS 'a chart of the analyses as an svg document';
+
+/*
+ * movie_dashboard: every analysis on one self-contained HTML5 page, with
+ * no scripts and nothing loaded from elsewhere: the overview's figures, the
+ * charts inline, the top 10 and the genre and studio tables, in sections
+ * overview, genres, studios, trends and sales.  Takes the analysis filters
+ * and names those in force at the top.
+ */
+CREATE FUNCTION movie_dashboard(
+	released_from date DEFAULT NULL,
+	released_to date DEFAULT NULL,
+	genres text[] DEFAULT NULL,
+	studios text[] DEFAULT NULL,
+	min_budget bigint DEFAULT NULL,
+	max_budget bigint DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+AS $$
+DECLARE
+	o record;
+	sa record;
+	active text[] := '{}';
+	catalogue text;
+	kpis text;
+	top_rows text;
+	genre_rows text;
+	studio_rows text;
+	max_studio_gross numeric;
+	html text;
+BEGIN
+	SELECT * INTO o FROM @extschema@.movie_overview($1, $2, $3, $4, $5, $6);
+	SELECT * INTO sa FROM @extschema@.movie_sales_analysis($1, $2, $3, $4, $5, $6);
+
+	-- the filters in force, in words
+	IF $1 IS NOT NULL THEN
+		active := active || ('released from ' || pg_catalog.to_char($1, 'YYYY-MM-DD'));
+	END IF;
+	IF $2 IS NOT NULL THEN
+		active := active || ('released to ' || pg_catalog.to_char($2, 'YYYY-MM-DD'));
+	END IF;
+	IF $3 IS NOT NULL THEN
+		active := active || ('genres: ' || COALESCE(NULLIF(
+			pg_catalog.array_to_string($3, ', ', '(no genre)'), ''), '(none)'));
+	END IF;
+	IF $4 IS NOT NULL THEN
+		active := active || ('studios: ' || COALESCE(NULLIF(
+			pg_catalog.array_to_string($4, ', ', '(no studio)'), ''), '(none)'));
+	END IF;
+	IF $5 IS NOT NULL THEN
+		active := active || ('budget at least $' || pg_catalog.to_char($5, 'FM999,999,999,999,999,999,990'));
+	END IF;
+	IF $6 IS NOT NULL THEN
+		active := active || ('budget at most $' || pg_catalog.to_char($6, 'FM999,999,999,999,999,999,990'));
+	END IF;
+	catalogue := pg_catalog.format('%s movies in %s genres from %s studios', o.total_movies,
+		o.genres_count, o.studios_count)
+		|| COALESCE(', released ' || pg_catalog.to_char(o.first_release, 'YYYY-MM-DD')
+			|| ' to ' || pg_catalog.to_char(o.last_release, 'YYYY-MM-DD'), '')
+		|| COALESCE('; daily sales ' || pg_catalog.to_char(sa.first_sale, 'YYYY-MM-DD')
+			|| ' to ' || pg_catalog.to_char(sa.last_sale, 'YYYY-MM-DD'), '');
+
+	-- overview cards: label, short value, exact value as tooltip
+	SELECT pg_catalog.string_agg(pg_catalog.format(
+			E'<div class="kpi" title="%s"><div class="kpi-label">%s</div><div class="kpi-value">%s</div></div>\n',
+			@extschema@.movie_markup_escape(k.exact), @extschema@.movie_markup_escape(k.label),
+			@extschema@.movie_markup_escape(k.shown)), '' ORDER BY k.i)
+	INTO kpis
+	FROM (VALUES
+		(1, 'Movies', @extschema@.movie_format_number(o.total_movies), o.total_movies::text),
+		(2, 'Total revenue', @extschema@.movie_format_money(o.total_revenue), '$' || o.total_revenue),
+		(3, 'Average rating', COALESCE(o.avg_rating::text, 'n/a'), 'mean IMDb rating'),
+		(4, 'Profitable', @extschema@.movie_format_percent(o.profitable_percentage),
+			o.profitable_movies || ' movies grossed more than their budget'),
+		(5, 'Average ROI', @extschema@.movie_format_percent(o.avg_roi), COALESCE(o.avg_roi || '%', 'n/a')),
+		(6, 'Tickets sold', @extschema@.movie_format_number(o.total_tickets_sold), o.total_tickets_sold::text),
+		(7, 'Sales revenue', @extschema@.movie_format_money(o.total_sales_revenue), '$' || o.total_sales_revenue)
+	) AS k(i, label, shown, exact);
+
+	-- the top 10 by gross
+	SELECT pg_catalog.string_agg(pg_catalog.format(
+			E'<tr><td class="num">%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>'
+			'<td class="num">%s</td><td class="num">%s</td><td class="num">%s</td>'
+			'<td class="num">%s</td><td class="num">%s</td></tr>\n',
+			t.rank, @extschema@.movie_markup_escape(t.title),
+			@extschema@.movie_markup_escape(COALESCE(t.genre, '(no genre)')),
+			@extschema@.movie_markup_escape(COALESCE(t.studio, '(no studio)')),
+			@extschema@.movie_markup_escape(COALESCE(pg_catalog.to_char(t.release_date, 'YYYY-MM-DD'), 'n/a')),
+			@extschema@.movie_markup_escape(@extschema@.movie_format_money(t.budget)),
+			@extschema@.movie_markup_escape(@extschema@.movie_format_money(t.total_gross)),
+			@extschema@.movie_markup_escape(@extschema@.movie_format_money(t.profit)),
+			@extschema@.movie_markup_escape(COALESCE(t.imdb_rating::text, 'n/a')),
+			@extschema@.movie_markup_escape(@extschema@.movie_format_percent(t.roi))), '' ORDER BY t.rank)
+	INTO top_rows
+	FROM @extschema@.movie_top_performers('revenue', 10, $1, $2, $3, $4, $5, $6) t;
+
+	-- genres, with their chart colour
+	SELECT pg_catalog.string_agg(pg_catalog.format(
+			E'<tr><td><span class="swatch" style="background:%s"></span>%s</td><td class="num">%s</td>'
+			'<td class="num">%s</td><td class="num">%s</td><td class="num">%s</td>'
+			'<td class="num">%s</td><td class="num">%s</td><td class="num">%s</td></tr>\n',
+			@extschema@.movie_markup_escape(COALESCE(c.colour, '#9e9e9e')),
+			@extschema@.movie_markup_escape(COALESCE(g.genre, '(no genre)')), g.movie_count,
+			@extschema@.movie_markup_escape(@extschema@.movie_format_money(g.total_gross)),
+			@extschema@.movie_markup_escape(@extschema@.movie_format_money(g.avg_gross)),
+			@extschema@.movie_markup_escape(@extschema@.movie_format_money(g.median_gross)),
+			@extschema@.movie_markup_escape(@extschema@.movie_format_money(g.avg_budget)),
+			@extschema@.movie_markup_escape(@extschema@.movie_format_money(g.avg_profit)),
+			@extschema@.movie_markup_escape(COALESCE(g.avg_rating::text, 'n/a'))), '' ORDER BY g.ordinality)
+	INTO genre_rows
+	FROM @extschema@.movie_genre_stats($1, $2, $3, $4, $5, $6) WITH ORDINALITY AS g
+	LEFT JOIN @extschema@.movie_genre_colours() c ON c.genre = g.genre;
+
+	-- studios, with a bar for their share of the largest gross
+	SELECT pg_catalog.max(s.total_gross) INTO max_studio_gross
+	FROM @extschema@.movie_studio_stats($1, $2, $3, $4, $5, $6) s;
+	SELECT pg_catalog.string_agg(pg_catalog.format(
+			E'<tr><td>%s</td><td class="num">%s</td><td class="num">%s</td>'
+			'<td class="share"><span class="share-bar" style="width:%s%%"></span></td>'
+			'<td class="num">%s</td><td class="num">%s</td><td class="num">%s</td></tr>\n',
+			@extschema@.movie_markup_escape(COALESCE(s.studio, '(no studio)')), s.movie_count,
+			@extschema@.movie_markup_escape(@extschema@.movie_format_money(s.total_gross)),
+			COALESCE(pg_catalog.round(s.total_gross * 100 / NULLIF(max_studio_gross, 0), 1), 0),
+			@extschema@.movie_markup_escape(@extschema@.movie_format_money(s.avg_gross)),
+			@extschema@.movie_markup_escape(@extschema@.movie_format_money(s.total_budget)),
+			@extschema@.movie_markup_escape(COALESCE(s.avg_rating::text, 'n/a'))), '' ORDER BY s.ordinality)
+	INTO studio_rows
+	FROM @extschema@.movie_studio_stats($1, $2, $3, $4, $5, $6) WITH ORDINALITY AS s;
+
+	html := E'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+		|| E'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+		|| E'<title>Box office dashboard</title>\n'
+		|| E'<style>\n'
+		|| E'body { margin: 0; font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; background: #f3f4f6; color: #222222; }\n'
+		|| E'header { background: #1d2b3a; color: #ffffff; padding: 20px 32px 14px; }\n'
+		|| E'header h1 { margin: 0 0 6px; font-size: 26px; }\n'
+		|| E'header p { margin: 4px 0; color: #c8d2dc; font-size: 14px; }\n'
+		|| E'header p.filters { color: #ffffff; }\n'
+		|| E'nav { margin-top: 12px; }\n'
+		|| E'nav a { color: #ffffff; margin-right: 20px; text-decoration: none; font-weight: bold; }\n'
+		|| E'main { padding: 4px 32px 24px; }\n'
+		|| E'section { background: #ffffff; border-radius: 8px; padding: 16px 24px 20px; margin: 20px 0; box-shadow: 0 1px 3px rgba(0, 0, 0, 0.12); }\n'
+		|| E'h2 { margin: 0 0 14px; font-size: 20px; border-bottom: 2px solid #e3e6ea; padding-bottom: 6px; }\n'
+		|| E'.kpis { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 12px; align-content: start; }\n'
+		|| E'.kpi { background: #f7f9fb; border: 1px solid #dfe4ea; border-left: 4px solid #2f6db5; border-radius: 6px; padding: 10px 12px; }\n'
+		|| E'.kpi-label { font-size: 12px; color: #5b6672; text-transform: uppercase; letter-spacing: 0.04em; }\n'
+		|| E'.kpi-value { font-size: 26px; font-weight: bold; margin-top: 4px; }\n'
+		|| E'.split { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 24px; align-items: start; }\n'
+		|| E'.split.wide-narrow { grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); }\n'
+		|| E'@media (max-width: 1000px) { .split, .split.wide-narrow { grid-template-columns: minmax(0, 1fr); } }\n'
+		|| E'figure { margin: 0; }\n'
+		|| E'figure svg { display: block; width: 100%; height: auto; border: 1px solid #e6e9ed; border-radius: 4px; }\n'
+		|| E'figcaption { font-size: 13px; color: #5b6672; margin-top: 6px; }\n'
+		|| E'table { border-collapse: collapse; width: 100%; font-size: 13px; }\n'
+		|| E'.split + table, section > p + table { margin-top: 18px; }\n'
+		|| E'th, td { padding: 5px 8px; border-bottom: 1px solid #e6e9ed; text-align: left; }\n'
+		|| E'th { background: #eef1f4; }\n'
+		|| E'tbody tr:nth-child(even) { background: #fafbfc; }\n'
+		|| E'.num { text-align: right; font-variant-numeric: tabular-nums; }\n'
+		|| E'table.genres td:first-child { white-space: nowrap; }\n'
+		|| E'.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }\n'
+		|| E'td.share { width: 25%; }\n'
+		|| E'.share-bar { display: inline-block; height: 10px; background: #2f6db5; border-radius: 2px; }\n'
+		|| E'footer { padding: 0 32px 24px; color: #777777; font-size: 12px; }\n'
+		|| E'</style>\n</head>\n<body>\n'
+		|| E'<header>\n<h1>Box office dashboard</h1>\n'
+		|| '<p class="filters">Filters: '
+		|| @extschema@.movie_markup_escape(CASE WHEN pg_catalog.cardinality(active) = 0 THEN 'none'
+			ELSE pg_catalog.array_to_string(active, '; ') END) || E'</p>\n'
+		|| '<p>' || @extschema@.movie_markup_escape(catalogue) || E'</p>\n'
+		|| E'<nav><a href="#overview">Overview</a><a href="#genres">Genres</a><a href="#studios">Studios</a>'
+		|| E'<a href="#trends">Trends</a><a href="#sales">Sales</a></nav>\n</header>\n<main>\n';
+
+	-- overview: the figures and the top 10
+	html := html || E'<section id="overview">\n<h2>Overview</h2>\n<div class="split">\n<div class="kpis">\n' || kpis || E'</div>\n'
+		|| E'<figure>\n'
+		|| @extschema@.movie_chart('top10', 'revenue', $1, $2, $3, $4, $5, $6)
+		|| E'\n<figcaption>The ten movies with the highest total gross; the colour of a bar is the movie''s genre.</figcaption>\n</figure>\n</div>\n'
+		|| E'<table class="top10">\n<thead><tr><th class="num">#</th><th>Title</th><th>Genre</th><th>Studio</th><th>Released</th>'
+		|| E'<th class="num">Budget</th><th class="num">Gross</th><th class="num">Profit</th><th class="num">Rating</th><th class="num">ROI</th></tr></thead>\n<tbody>\n'
+		|| COALESCE(top_rows, E'<tr><td colspan="10">No data</td></tr>\n') || E'</tbody>\n</table>\n</section>\n';
+
+	-- genres: revenue chart and statistics
+	html := html || E'<section id="genres">\n<h2>Genres</h2>\n<div class="split">\n<figure>\n'
+		|| @extschema@.movie_chart('genre_revenue', 'revenue', $1, $2, $3, $4, $5, $6)
+		|| E'\n<figcaption>Total gross of the movies of each genre.</figcaption>\n</figure>\n'
+		|| E'<table class="genres">\n<thead><tr><th>Genre</th><th class="num">Movies</th><th class="num">Total gross</th>'
+		|| E'<th class="num">Mean gross</th><th class="num">Median gross</th><th class="num">Mean budget</th>'
+		|| E'<th class="num">Mean profit</th><th class="num">Mean rating</th></tr></thead>\n<tbody>\n'
+		|| COALESCE(genre_rows, E'<tr><td colspan="8">No data</td></tr>\n') || E'</tbody>\n</table>\n</div>\n</section>\n';
+
+	-- studios: statistics with share bars
+	html := html || E'<section id="studios">\n<h2>Studios</h2>\n'
+		|| E'<table class="studios">\n<thead><tr><th>Studio</th><th class="num">Movies</th><th class="num">Total gross</th>'
+		|| E'<th>Gross against the top studio</th><th class="num">Mean gross</th><th class="num">Total budget</th>'
+		|| E'<th class="num">Mean rating</th></tr></thead>\n<tbody>\n'
+		|| COALESCE(studio_rows, E'<tr><td colspan="7">No data</td></tr>\n') || E'</tbody>\n</table>\n</section>\n';
+
+	-- trends: by release year, and budget against gross
+	html := html || E'<section id="trends">\n<h2>Trends</h2>\n<div class="split">\n<figure>\n'
+		|| @extschema@.movie_chart('yearly_trends', 'revenue', $1, $2, $3, $4, $5, $6)
+		|| E'\n<figcaption>Movies released in each year (top) and their mean total gross (bottom).</figcaption>\n</figure>\n<figure>\n'
+		|| @extschema@.movie_chart('budget_vs_gross', 'revenue', $1, $2, $3, $4, $5, $6)
+		|| E'\n<figcaption>Each dot is a movie, coloured by genre; both axes are logarithmic.</figcaption>\n</figure>\n</div>\n</section>\n';
+
+	-- sales: tickets by month, weekend against weekday
+	html := html || E'<section id="sales">\n<h2>Sales</h2>\n'
+		|| '<p>' || @extschema@.movie_markup_escape(pg_catalog.format(
+			'%s daily sales rows, %s tickets, %s revenue, %s tickets per movie per day on average',
+			pg_catalog.to_char(COALESCE(sa.sales_rows, 0), 'FM999,999,999,999,999,990'),
+			@extschema@.movie_format_number(COALESCE(sa.total_tickets, 0)),
+			@extschema@.movie_format_money(COALESCE(sa.total_revenue, 0)),
+			@extschema@.movie_format_number(sa.avg_tickets_per_day))) || E'</p>\n'
+		|| E'<div class="split wide-narrow">\n<figure>\n'
+		|| @extschema@.movie_chart('monthly_sales', 'revenue', $1, $2, $3, $4, $5, $6)
+		|| E'\n<figcaption>Tickets sold in each calendar month.</figcaption>\n</figure>\n<figure>\n'
+		|| @extschema@.movie_chart('weekend_weekday', 'revenue', $1, $2, $3, $4, $5, $6)
+		|| E'\n<figcaption>Mean tickets sold per movie and day on Saturdays and Sundays against Monday to Friday.</figcaption>\n</figure>\n</div>\n</section>\n';
+
+	RETURN html || E'</main>\n<footer>Made by movie_analytics on '
+		|| pg_catalog.to_char(pg_catalog.now(), 'YYYY-MM-DD HH24:MI') || E'.</footer>\n</body>\n</html>\n';
+END
+$$;
+
+COMMENT ON FUNCTION movie_dashboard(date, date, text[], text[], bigint, bigint) IS 'every analysis on one self-contained html page with inline svg charts';

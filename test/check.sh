@@ -36,6 +36,8 @@ packages=(
 	gcc
 	python3
 	python3-psycopg
+	chromium
+	libxml2-utils
 )
 
 # shellcheck source=test/packages.sh
