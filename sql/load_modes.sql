@@ -177,3 +177,22 @@ SELECT roi, (SELECT round((movie_catalog_stats(total_gross, budget, NULL, NULL, 
 			 FROM movies WHERE movie_id = 800001) AS aggregate_roi
 FROM movies WHERE movie_id = 800001;
 ROLLBACK;
+
+-- Malformed lines that cross the reader's 64 kB chunks are rejected whole,
+-- and nothing after the fault joins another record.
+BEGIN;
+TRUNCATE sales, movies, movie_load_rejects;
+SELECT lo_from_bytea(0, convert_to('movie_id,title' || E'\n' ||
+	'100000,' || repeat('P', 65501) || E'\n' ||
+	E'900,ab"cZZZZ901,Smuggled\n902,After\n', 'UTF8')) AS quote_loid \gset
+SELECT lo_from_bytea(0, convert_to('movie_id,title' || E'\n' ||
+	'100000,' || repeat('P', 65504) || E'\n' ||
+	E'910,Good\r911,Other\n912,After\n', 'UTF8')) AS cr_loid \gset
+SELECT lo_export(:quote_loid, current_setting('data_directory') || '/movie_chunk_quote.csv'),
+	lo_export(:cr_loid, current_setting('data_directory') || '/movie_chunk_cr.csv');
+SELECT * FROM movie_load_csv('movies', 'movie_chunk_quote.csv', on_error => 'skip');
+SELECT * FROM movie_load_csv('movies', 'movie_chunk_cr.csv', on_error => 'skip', mode => 'replace');
+SELECT movie_id, length(title) FROM movies ORDER BY 1;
+SELECT line_number, raw_text FROM movie_load_rejects ORDER BY load_id, line_number;
+SELECT * FROM movie_load_csv('movies', 'movie_chunk_cr.csv');
+ROLLBACK;

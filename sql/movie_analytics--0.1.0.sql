@@ -51,7 +51,7 @@ CREATE TABLE sales (
 	movie_title text,
 	sale_date date NOT NULL,
 	tickets_sold bigint CHECK (tickets_sold >= 0),
-	revenue numeric CHECK (revenue >= 0),
+	revenue numeric CHECK (revenue >= 0 AND revenue < 'Infinity'),
 	PRIMARY KEY (movie_id, sale_date)
 );
 

@@ -62,7 +62,7 @@ struct CsvReader
 
 	/* carriage returns: only as part of CRLF, or inside quotes */
 	bool		inquotes;		/* between quotes at the end of the last piece */
-	bool		pendingcr;		/* the last piece ended in a carriage return */
+	bool		draining;		/* skipping the rest of a malformed line */
 
 	/* malformed records, when recovering */
 	bool		recover;
@@ -151,8 +151,9 @@ FieldCallback(void *s, size_t len, void *arg)
  * RowCallback
  *		libcsv's row callback: mark the current record complete.
  *
- * Lines are handed to libcsv one at a time, so a second row ending inside the
- * same line can only come from a carriage return outside quotes.
+ * Lines are handed to libcsv one at a time and carriage returns outside
+ * quotes are checked before (FindBareReturn), so a line ends one record at
+ * most.
  */
 static void
 RowCallback(int c, void *arg)
@@ -161,24 +162,8 @@ RowCallback(int c, void *arg)
 
 	if (reader->poisoned)
 		return;
-	if (reader->recorddone && reader->recover)
-	{
-		reader->poisoned = true;
-		reader->haserror = true;
-		reader->error.sqlerrcode = ERRCODE_BAD_COPY_FILE_FORMAT;
-		reader->error.message = pstrdup("unquoted carriage return found in CSV data");
-		reader->error.detail = psprintf("Line %lld holds a carriage return that is not part of a line end.",
-										(long long) reader->lineno);
-		reader->error.hint = NULL;
-		return;
-	}
 	if (reader->recorddone)
-		ereport(ERROR,
-				(errcode(ERRCODE_BAD_COPY_FILE_FORMAT),
-				 errmsg("unquoted carriage return found in CSV data"),
-				 errdetail("Line %lld holds a carriage return that is not part of a line end.",
-						   (long long) reader->lineno),
-				 errhint("Files with carriage-return-only line ends must be converted to LF or CRLF; a carriage return inside a value must be quoted.")));
+		elog(ERROR, "CSV line %lld ended two records", (long long) reader->lineno);
 	reader->recorddone = true;
 	reader->inrecord = false;
 }
@@ -273,22 +258,28 @@ FillChunk(CsvReader *reader)
 	}
 	else
 	{
-		size_t		n = fread(reader->chunkbuf, 1, CHUNK_SIZE, reader->file);
+		/* bytes of the last chunk not yet consumed move to the front */
+		size_t		carry = reader->chunklen - reader->chunkpos;
+		size_t		n;
 
-		if (n < CHUNK_SIZE && ferror(reader->file))
+		if (carry > 0)
+			memmove(reader->chunkbuf, reader->chunk + reader->chunkpos, carry);
+		n = fread(reader->chunkbuf + carry, 1, CHUNK_SIZE - carry, reader->file);
+		if (n < CHUNK_SIZE - carry && ferror(reader->file))
 			ereport(ERROR,
 					(errcode_for_file_access(),
 					 errmsg("could not read from %s: %m", reader->sourcename)));
 		if (n == 0)
-		{
 			reader->eof = true;
+		if (n + carry == 0)
 			return false;
-		}
 		reader->chunk = reader->chunkbuf;
-		reader->chunklen = n;
+		reader->chunklen = carry + n;
+		reader->bytesread += n;
 	}
 	reader->chunkpos = 0;
-	reader->bytesread += reader->chunklen;
+	if (reader->file == NULL)
+		reader->bytesread += reader->chunklen;
 
 	if (!reader->started)
 		CheckByteOrderMark(reader);
@@ -351,6 +342,7 @@ StartRecord(CsvReader *reader)
 	reader->haserror = false;
 	reader->poisoned = false;
 	reader->inquotes = false;
+	reader->draining = false;
 }
 
 /*
@@ -366,7 +358,6 @@ EndMalformedRecord(CsvReader *reader)
 	reader->recorddone = true;
 	reader->inrecord = false;
 	reader->inquotes = false;
-	reader->pendingcr = false;
 }
 
 /*
@@ -375,21 +366,14 @@ EndMalformedRecord(CsvReader *reader)
  *		line feed, or -1.
  *
  * A quote character toggles between inside and outside quotes (a doubled
- * quote toggles twice); malformed quoting is libcsv's to report.  A piece
- * that ends in a carriage return without its line end (a chunk boundary)
- * leaves the verdict to the first byte of the next piece.
+ * quote toggles twice); malformed quoting is libcsv's to report.  Pieces
+ * never end in a carriage return except at the end of the input, where it
+ * ends the last line.
  */
 static int
-FindBareReturn(CsvReader *reader, const char *piece, size_t len, bool endsline)
+FindBareReturn(CsvReader *reader, const char *piece, size_t len)
 {
 	const char *cr = memchr(piece, '\r', len);
-
-	if (reader->pendingcr)
-	{
-		reader->pendingcr = false;
-		if (len == 0 || piece[0] != '\n')
-			return 0;
-	}
 
 	/* most lines hold no carriage return: only track the quotes */
 	if (cr == NULL)
@@ -411,13 +395,8 @@ FindBareReturn(CsvReader *reader, const char *piece, size_t len, bool endsline)
 			reader->inquotes = !reader->inquotes;
 		else if (piece[i] == '\r' && !reader->inquotes)
 		{
-			if (i + 1 < len && piece[i + 1] == '\n')
+			if (i + 1 == len || piece[i + 1] == '\n')
 				continue;
-			if (i + 1 == len && !endsline)
-			{
-				reader->pendingcr = true;
-				continue;
-			}
 			return (int) i;
 		}
 	}
@@ -470,7 +449,15 @@ CsvReaderNext(CsvReader *reader)
 
 		if (reader->chunkpos >= reader->chunklen && !FillChunk(reader))
 		{
-			/* end of input: emit a last record that has no line end */
+			/* end of input: a malformed last line is done */
+			if (reader->draining)
+			{
+				reader->draining = false;
+				reader->recorddone = true;
+				break;
+			}
+
+			/* emit a last record that has no line end */
 			if (reader->finished)
 				break;
 			reader->finished = true;
@@ -482,11 +469,38 @@ CsvReaderNext(CsvReader *reader)
 			continue;
 		}
 
-		/* the next piece runs to the end of the line or of the chunk */
+		/*
+		 * The next piece runs to the end of the line or of the chunk; a
+		 * carriage return that ends a chunk waits for the next chunk, so that
+		 * it is always judged with the byte after it.
+		 */
 		piece = reader->chunk + reader->chunkpos;
 		nl = memchr(piece, '\n', reader->chunklen - reader->chunkpos);
 		len = nl ? (size_t) (nl - piece) + 1 : reader->chunklen - reader->chunkpos;
+		if (!nl && !reader->eof && piece[len - 1] == '\r')
+		{
+			if (len == 1)
+			{
+				FillChunk(reader);
+				continue;
+			}
+			len--;
+		}
 		reader->chunkpos += len;
+
+		/* the rest of a malformed line belongs to the rejected record */
+		if (reader->draining)
+		{
+			if (reader->recover)
+				appendBinaryStringInfo(&reader->raw, piece, (int) len);
+			if (nl)
+			{
+				reader->lineno++;
+				reader->draining = false;
+				reader->recorddone = true;
+			}
+			continue;
+		}
 
 		for (size_t i = 0; i < len && blank; i++)
 			blank = (piece[i] == '\n' || piece[i] == '\r');
@@ -510,14 +524,19 @@ CsvReaderNext(CsvReader *reader)
 		}
 		if (reader->inrecord && reader->recover)
 			appendBinaryStringInfo(&reader->raw, piece, (int) len);
-		if (FindBareReturn(reader, piece, len, nl != NULL) >= 0)
+
+		if (FindBareReturn(reader, piece, len) >= 0)
 		{
+			/* a blank line can hold one too: it is then its own record */
+			if (!reader->inrecord)
+			{
+				reader->recordline = reader->lineno;
+				if (reader->recover)
+					appendBinaryStringInfo(&reader->raw, piece, (int) len);
+			}
 			BareReturn(reader);
-			if (nl)
-				reader->lineno++;
-			break;
 		}
-		if (reader->inrecord || !blank)
+		else if (reader->inrecord || !blank)
 		{
 			used = csv_parse(&reader->parser, piece, len,
 							 FieldCallback, RowCallback, reader);
@@ -528,6 +547,13 @@ CsvReaderNext(CsvReader *reader)
 		}
 		if (nl)
 			reader->lineno++;
+
+		/* a malformed record ends with its line, maybe in a later chunk */
+		if (reader->haserror && !nl && !(reader->eof && reader->chunkpos >= reader->chunklen))
+		{
+			reader->recorddone = false;
+			reader->draining = true;
+		}
 
 		/* grow libcsv's buffer geometrically, not by a fixed block */
 		if (csv_get_buffer_size(&reader->parser) > 8192)

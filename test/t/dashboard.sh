@@ -19,6 +19,9 @@
 
 set -euo pipefail
 
+# shellcheck source=test/tap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
+
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 
@@ -34,19 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-testno=0
-failures=0
 
-# ok CONDITION-STATUS DESCRIPTION
-ok() {
-	testno=$((testno + 1))
-	if (($1 == 0)); then
-		echo "ok $testno - $2"
-	else
-		echo "not ok $testno - $2"
-		failures=$((failures + 1))
-	fi
-}
 
 # is ACTUAL EXPECTED DESCRIPTION: a test that two numbers are equal.
 is() {
@@ -64,10 +55,6 @@ at_least() {
 	((status == 0)) || echo "# found $1, expected at least $2"
 }
 
-# Print a file as TAP diagnostics (its first lines).
-diag_file() {
-	head -c 2000 "$1" | head -20 | sed 's/^/# /'
-}
 
 # Run headless Chromium on the arguments, with a profile of its own.
 browser() {

@@ -13,6 +13,9 @@
 
 set -euo pipefail
 
+# shellcheck source=test/tap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
+
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 
@@ -38,25 +41,8 @@ query() {
 	"${psql_cmd[@]}" -A -t -d "$db" -c "$sql" </dev/null || true
 }
 
-# Print a file as TAP diagnostics.
-diag_file() {
-	sed 's/^/# /' "$1"
-}
 
-testno=0
-failures=0
 
-# ok CONDITION-STATUS DESCRIPTION
-ok() {
-	local status=$1 desc=$2
-	testno=$((testno + 1))
-	if ((status == 0)); then
-		echo "ok $testno - $desc"
-	else
-		echo "not ok $testno - $desc"
-		failures=$((failures + 1))
-	fi
-}
 
 # is GOT EXPECTED DESCRIPTION
 is() {

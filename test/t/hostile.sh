@@ -17,6 +17,9 @@
 
 set -euo pipefail
 
+# shellcheck source=test/tap.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../tap.sh"
+
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 
@@ -35,26 +38,8 @@ psql_cmd=(psql -X -q -v ON_ERROR_STOP=1 -d "$db")
 # The loads' statements carry whole files: keep them out of the server log.
 export PGOPTIONS="${PGOPTIONS:-} -c log_min_error_statement=panic"
 
-testno=0
-failures=0
 
-# ok CONDITION-STATUS DESCRIPTION [TODO-REASON]: a test marked TODO shows
-# a known defect; its failure does not fail the script.
-ok() {
-	local status=$1 desc=$2 todo=${3:-}
-	testno=$((testno + 1))
-	if ((status == 0)); then
-		echo "ok $testno - $desc${todo:+ # TODO $todo}"
-	else
-		echo "not ok $testno - $desc${todo:+ # TODO $todo}"
-		[[ -n $todo ]] || failures=$((failures + 1))
-	fi
-}
 
-# Print a file as TAP diagnostics (the first lines of it).
-diag_file() {
-	head -c 2000 "$1" | head -20 | sed 's/^/# /'
-}
 
 # Print the result of a query, unaligned, or nothing if it failed.
 query() {
