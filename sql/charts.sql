@@ -264,3 +264,16 @@ TRUNCATE sales, movies;
 SELECT pg_temp.matches(movie_dashboard(), '>No data</text>') AS empty_charts,
 	xml_is_well_formed_document(movie_chart('budget_vs_gross')) AS well_formed;
 ROLLBACK;
+
+-- Many genres: the 24 with most gross get bars, the rest share one; the
+-- scatter's legend stops at 18 names.
+BEGIN;
+TRUNCATE sales, movies;
+SELECT * FROM movie_load_csv_data('movies', (SELECT convert_to('movie_id,title,genre,budget,total_gross' || E'\n' ||
+	string_agg(format('%s,T%s,G%s,%s,%s', i, i, lpad(i::text, 2, '0'), 1000000 + i, 2000000 + i * 7), E'\n') || E'\n', 'UTF8')
+	FROM generate_series(1, 30) i));
+SELECT pg_temp.matches(movie_chart('genre_revenue'), 'class="bar"') AS bars,
+	movie_chart('genre_revenue') ~ '6 other genres' AS other_bar,
+	pg_temp.matches(movie_chart('budget_vs_gross'), 'class="swatch"') AS legend_swatches,
+	movie_chart('budget_vs_gross') ~ 'and 12 more' AS legend_rest;
+ROLLBACK;

@@ -1288,7 +1288,9 @@ COMMENT ON FUNCTION movie_svg_line_panel(numeric, numeric, numeric, numeric, num
 
 /*
  * movie_chart_genre_revenue: the genre_revenue chart, total gross by genre
- * as bars in the genres' colours.  Takes the analysis filters.
+ * as bars in the genres' colours.  Past 24 genres, the genres with the
+ * least gross share one grey bar, so that the chart stays readable and
+ * its cost bounded.  Takes the analysis filters.
  */
 CREATE FUNCTION movie_chart_genre_revenue(
 	released_from date DEFAULT NULL,
@@ -1308,13 +1310,29 @@ DECLARE
 	movie_total numeric;
 	gross_total numeric;
 BEGIN
-	SELECT pg_catalog.array_agg(COALESCE(g.genre, '(no genre)') ORDER BY g.ordinality),
-		pg_catalog.array_agg(g.total_gross ORDER BY g.ordinality),
-		pg_catalog.array_agg(COALESCE(c.colour, '#9e9e9e') ORDER BY g.ordinality),
-		pg_catalog.sum(g.movie_count), pg_catalog.sum(g.total_gross)
+	WITH g AS (
+		SELECT s.*, s.ordinality AS ord,
+			pg_catalog.row_number() OVER (ORDER BY s.total_gross DESC NULLS LAST,
+										  s.ordinality) AS place
+		FROM @extschema@.movie_genre_stats($1, $2, $3, $4, $5, $6) WITH ORDINALITY AS s
+	), bars AS (
+		SELECT COALESCE(g.genre, '(no genre)') AS label, g.total_gross AS value,
+			COALESCE(c.colour, '#9e9e9e') AS colour, g.ord
+		FROM g LEFT JOIN @extschema@.movie_genre_colours() c ON c.genre = g.genre
+		WHERE g.place <= 24
+		UNION ALL
+		SELECT pg_catalog.format('%s other genres', pg_catalog.count(*)),
+			pg_catalog.sum(g.total_gross), '#9e9e9e', pg_catalog.max(g.ord) + 1
+		FROM g WHERE g.place > 24
+		HAVING pg_catalog.count(*) > 0
+	)
+	SELECT pg_catalog.array_agg(b.label ORDER BY b.ord),
+		pg_catalog.array_agg(b.value ORDER BY b.ord),
+		pg_catalog.array_agg(b.colour ORDER BY b.ord),
+		(SELECT pg_catalog.sum(g.movie_count) FROM g),
+		(SELECT pg_catalog.sum(g.total_gross) FROM g)
 	INTO labels, vals, colours, movie_total, gross_total
-	FROM @extschema@.movie_genre_stats($1, $2, $3, $4, $5, $6) WITH ORDINALITY AS g
-	LEFT JOIN @extschema@.movie_genre_colours() c ON c.genre = g.genre;
+	FROM bars b;
 
 	IF labels IS NULL THEN
 		RETURN @extschema@.movie_svg_no_data(760, 400, title);
@@ -1512,9 +1530,13 @@ BEGIN
 	svg := svg || @extschema@.movie_svg_text(plot_left + plot_width + 30, plot_top + 4, 'Genre',
 			'font-size="12" font-weight="bold" fill="#333333"') || E'\n'
 		|| (SELECT @extschema@.movie_svg_legend(plot_left + plot_width + 30, plot_top + 24,
-				pg_catalog.array_agg(COALESCE(g.genre, '(no genre)') ORDER BY g.genre COLLATE "C" NULLS LAST),
-				pg_catalog.array_agg(COALESCE(c.colour, '#9e9e9e') ORDER BY g.genre COLLATE "C" NULLS LAST),
+				(pg_catalog.array_agg(COALESCE(g.genre, '(no genre)') ORDER BY g.genre COLLATE "C" NULLS LAST))[1:18],
+				(pg_catalog.array_agg(COALESCE(c.colour, '#9e9e9e') ORDER BY g.genre COLLATE "C" NULLS LAST))[1:18],
 				1, 150)
+				|| CASE WHEN pg_catalog.count(*) > 18 THEN
+					@extschema@.movie_svg_text(plot_left + plot_width + 30, plot_top + 24 + 18 * 18,
+						pg_catalog.format('and %s more', pg_catalog.count(*) - 18),
+						'font-size="11" fill="#666666"') || E'\n' ELSE '' END
 			FROM (SELECT DISTINCT m.genre
 				  FROM @extschema@.movie_filtered($1, $2, $3, $4, $5, $6) m
 				  WHERE m.budget > 0 AND m.total_gross > 0) g
