@@ -11,6 +11,7 @@ OBJS = \
 	src/loader.o \
 	src/movie_analytics.o \
 	src/parse.o \
+	src/readworker.o \
 	src/summary.o \
 	src/topn.o
 

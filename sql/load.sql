@@ -109,6 +109,19 @@ SELECT * FROM movie_load_csv('movies', 'movie_load_test.csv');
 SELECT movie_id, title FROM movies WHERE movie_id = 100008;
 ROLLBACK;
 
+-- A server file is read by a parallel worker while the backend inserts:
+-- the rows are exactly those read here and by COPY.
+SELECT lo_from_bytea(0, convert_to(:'sales_csv', 'UTF8')) AS sales_loid \gset
+SELECT lo_export(:sales_loid, current_setting('data_directory') || '/movie_sales_test.csv');
+SELECT lo_unlink(:sales_loid);
+BEGIN;
+TRUNCATE sales;
+SELECT * FROM movie_load_csv('sales', 'movie_sales_test.csv');
+SELECT count(*) AS sales_only_in_one
+FROM ((TABLE sales EXCEPT TABLE copy_sales) UNION ALL
+	  (TABLE copy_sales EXCEPT TABLE sales)) d;
+ROLLBACK;
+
 -- Reading a server file takes pg_read_server_files; loading content takes
 -- only INSERT on the table.
 CREATE ROLE movie_loader;

@@ -640,6 +640,42 @@ CsvReaderRecordError(CsvReader *reader, FieldError *err)
 	return reader->haserror;
 }
 
+/*
+ * FieldCountError
+ *		Describe the current record's wrong number of fields in err: the
+ *		line, the counts, and the record (as read, or its fields rejoined).
+ */
+void
+FieldCountError(CsvReader *reader, int expected, FieldError *err)
+{
+	int			nfields = reader->nfields;
+	int			len;
+	const char *raw = CsvReaderRawRecord(reader, &len);
+	StringInfoData fields;
+
+	if (raw == NULL)
+	{
+		initStringInfo(&fields);
+		for (int i = 0; i < Min(nfields, CSV_MAX_FIELDS) && fields.len < 200; i++)
+		{
+			if (i > 0)
+				appendStringInfoChar(&fields, ',');
+			appendBinaryStringInfo(&fields, CsvReaderFieldData(reader, i),
+								   reader->fields[i].len);
+		}
+		raw = fields.data;
+		len = fields.len;
+	}
+
+	err->sqlerrcode = ERRCODE_BAD_COPY_FILE_FORMAT;
+	err->message = pstrdup("wrong number of fields in CSV record");
+	err->detail = psprintf("Line %lld has %d field%s where %d are expected: \"%s\".",
+						   (long long) CsvReaderLineNumber(reader), nfields,
+						   nfields == 1 ? "" : "s", expected, QuoteValue(raw, len));
+	err->hint = nfields > expected ?
+		pstrdup("A value holding the delimiter must be quoted.") : NULL;
+}
+
 /* Name of the input, for messages. */
 const char *
 CsvReaderSourceName(CsvReader *reader)

@@ -40,6 +40,7 @@ extern const char *CsvReaderFieldData(CsvReader *reader, int i);
 extern int64 CsvReaderLineNumber(CsvReader *reader);
 extern const char *CsvReaderRawRecord(CsvReader *reader, int *len);
 extern bool CsvReaderRecordError(CsvReader *reader, FieldError *err);
+extern void FieldCountError(CsvReader *reader, int expected, FieldError *err);
 extern const char *CsvReaderSourceName(CsvReader *reader);
 extern uint64 CsvReaderBytesRead(CsvReader *reader);
 

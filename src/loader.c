@@ -67,6 +67,7 @@
 
 #include "convert.h"
 #include "csvreader.h"
+#include "readworker.h"
 
 /* Rows per multi-insert batch. */
 #define LOAD_BATCH_ROWS		1000
@@ -100,6 +101,8 @@ typedef struct LoadState
 	LoadOptions opts;
 	CsvReader  *reader;
 	FILE	   *file;			/* the input, to read it again */
+	const char *path;			/* a server file's path */
+	ReadWorker *worker;			/* reading in a parallel worker, if any */
 	const char *data;
 	size_t		datalen;
 	int64		errline;		/* line for the error context, 0 if none */
@@ -148,6 +151,8 @@ typedef struct LoadState
 	int64		unchanged;
 	int64		rejected;
 } LoadState;
+
+static void AcceptRow(LoadState *state, TupleTableSlot *slot, int64 line);
 
 PG_FUNCTION_INFO_V1(movie_load_csv);
 PG_FUNCTION_INFO_V1(movie_load_csv_data);
@@ -715,7 +720,8 @@ FlushBatch(LoadState *state)
 	}
 	pgstat_progress_update_param(PROGRESS_COPY_TUPLES_PROCESSED, state->loaded);
 	pgstat_progress_update_param(PROGRESS_COPY_BYTES_PROCESSED,
-								 (int64) CsvReaderBytesRead(state->reader));
+								 (int64) (state->worker ? ReadWorkerBytes(state->worker) :
+										  CsvReaderBytesRead(state->reader)));
 }
 
 /*
@@ -941,35 +947,8 @@ static void
 ReportFieldCount(LoadState *state, int nfields)
 {
 	FieldError	err;
-	int			len;
-	const char *raw = CsvReaderRawRecord(state->reader, &len);
-	StringInfoData fields;
 
-	/* without the raw bytes, show the fields as parsed */
-	if (raw == NULL)
-	{
-		initStringInfo(&fields);
-		for (int i = 0; i < Min(nfields, CSV_MAX_FIELDS) && fields.len < 200; i++)
-		{
-			CsvField   *field = CsvReaderField(state->reader, i);
-
-			if (i > 0)
-				appendStringInfoChar(&fields, ',');
-			appendBinaryStringInfo(&fields, CsvReaderFieldData(state->reader, i),
-								   field->len);
-		}
-		raw = fields.data;
-		len = fields.len;
-	}
-
-	err.sqlerrcode = ERRCODE_BAD_COPY_FILE_FORMAT;
-	err.message = pstrdup("wrong number of fields in CSV record");
-	err.detail = psprintf("Line %lld has %d field%s where %d are expected: \"%s\".",
-						  (long long) state->errline, nfields,
-						  nfields == 1 ? "" : "s", state->nfields,
-						  QuoteValue(raw, len));
-	err.hint = nfields > state->nfields ?
-		pstrdup("A value holding the delimiter must be quoted.") : NULL;
+	FieldCountError(state->reader, state->nfields, &err);
 	Reject(state, &err, NULL, NULL);
 }
 
@@ -1024,12 +1003,28 @@ BufferRecord(LoadState *state)
 	}
 	MemoryContextSwitchTo(oldcxt);
 	ExecStoreVirtualTuple(slot);
+	AcceptRow(state, slot, line);
+}
+
+/*
+ * AcceptRow
+ *		Check a converted row (its movie, constraints and, in skip and replace
+ *		modes, its key) and add it to the batch, or reject it, or apply it to
+ *		the row it replaces.
+ */
+static void
+AcceptRow(LoadState *state, TupleTableSlot *slot, int64 line)
+{
+	FieldError	err;
+
+	state->errline = line;
 
 	/* a sales row must name a known movie */
 	if (state->movieids && state->movieidfield >= 0)
 	{
-		int			att = state->colmap[state->movieidfield]->attnum - 1;
-		int64		id = DatumGetInt64(slot->tts_values[att]);
+		bool		isnull;
+		int64		id = DatumGetInt64(slot_getattr(slot, state->colmap[state->movieidfield]->attnum,
+													&isnull));
 
 		/* rows usually come grouped by movie: remember the last id found */
 		if (state->haslastmovieid && id == state->lastmovieid)
@@ -1293,6 +1288,53 @@ PrepareRejects(LoadState *state)
 }
 
 /*
+ * StartReadWorker
+ *		Start a parallel worker reading the file into rows, with the header
+ *		mapping made here; NULL when none could start.
+ */
+static ReadWorker *
+StartReadWorker(LoadState *state)
+{
+	AttrNumber *attnums = palloc(sizeof(AttrNumber) * state->nfields);
+
+	for (int i = 0; i < state->nfields; i++)
+		attnums[i] = state->colmap[i]->attnum;
+	return ReadWorkerStart(RelationGetRelid(state->rel), state->target,
+						   state->path, state->opts.header, state->opts.encoding,
+						   state->nfields, attnums);
+}
+
+/*
+ * ReceiveRows
+ *		Take the rows the read worker sends, and accept each into the batch.
+ */
+static void
+ReceiveRows(LoadState *state)
+{
+	for (;;)
+	{
+		TupleTableSlot *slot;
+		HeapTuple	tuple;
+		MemoryContext oldcxt;
+		int64		line;
+		bool		more;
+
+		CHECK_FOR_INTERRUPTS();
+		oldcxt = MemoryContextSwitchTo(state->batchcxt);
+		more = ReadWorkerNext(state->worker, &tuple, &line);
+		MemoryContextSwitchTo(oldcxt);
+		if (!more)
+			break;
+
+		/* the slot keeps its own copy; columns are read from it lazily */
+		slot = state->slots[state->nbuffered];
+		ExecForceStoreHeapTuple(tuple, slot, false);
+		AcceptRow(state, slot, line);
+		state->errline = 0;
+	}
+}
+
+/*
  * RunLoad
  *		Load everything the reader yields into the open target table.
  */
@@ -1332,20 +1374,37 @@ RunLoad(LoadState *state)
 		PrepareRejects(state);
 	BeginInsert(state);
 
-	for (;;)
+	/*
+	 * A plain load of a server file reads in a parallel worker while this
+	 * backend inserts; other loads, or when no worker can start, read here.
+	 */
+	if (state->path && !state->opts.skip && !state->opts.replace &&
+		!state->rowtriggers && !state->aftertriggers)
+		state->worker = StartReadWorker(state);
+	if (state->worker)
 	{
-		bool		more;
-
-		CHECK_FOR_INTERRUPTS();
-		state->reading = true;
-		more = CsvReaderNext(state->reader);
-		state->reading = false;
-		if (!more)
-			break;
-		BufferRecord(state);
-		state->errline = 0;
+		ReceiveRows(state);
+		FlushBatch(state);
+		ReadWorkerEnd(state->worker);
+		state->worker = NULL;
 	}
-	FlushBatch(state);
+	else
+	{
+		for (;;)
+		{
+			bool		more;
+
+			CHECK_FOR_INTERRUPTS();
+			state->reading = true;
+			more = CsvReaderNext(state->reader);
+			state->reading = false;
+			if (!more)
+				break;
+			BufferRecord(state);
+			state->errline = 0;
+		}
+		FlushBatch(state);
+	}
 	EndInsert(state);
 	if (state->deferindexes)
 		RebuildIndexes(state);
@@ -1457,6 +1516,7 @@ movie_load_csv(PG_FUNCTION_ARGS)
 
 	StartProgress(state.rel, PROGRESS_COPY_TYPE_FILE, (int64) st.st_size);
 	state.file = file;
+	state.path = path;
 	state.reader = CsvReaderCreate(file, NULL, 0, psprintf("file \"%s\"", path),
 								   state.opts.skip);
 	RunLoad(&state);
