@@ -232,8 +232,12 @@ movie_read_worker_main(dsm_segment *seg, shm_toc *toc)
 	desc = RelationGetDescr(rel);
 	columns = palloc0(sizeof(ColumnSpec) * shared->nfields);
 	for (int i = 0; i < shared->nfields; i++)
+	{
 		ColumnSpecInit(&columns[i], TupleDescAttr(desc, shared->attnums[i] - 1),
 					   shared->encoding);
+		if (strcmp(columns[i].name, "sale_date") == 0)
+			columns[i].label = "date";
+	}
 	values = palloc(sizeof(Datum) * desc->natts);
 	isnull = palloc(sizeof(bool) * desc->natts);
 
