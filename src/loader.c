@@ -684,7 +684,8 @@ FlushBatch(LoadState *state)
 	/* the heap's own working memory for the batch is per-tuple memory */
 	oldcxt = MemoryContextSwitchTo(GetPerTupleMemoryContext(estate));
 	table_multi_insert(state->rel, state->slots, state->nbuffered,
-					   state->cid, 0, state->bistate);
+					   state->cid, state->deferindexes ? TABLE_INSERT_SKIP_FSM : 0,
+					   state->bistate);
 	MemoryContextSwitchTo(oldcxt);
 	ResetPerTupleExprContext(estate);
 
