@@ -138,7 +138,6 @@ typedef struct LoadState
 
 	/* movie ids present, for a sales load */
 	HTAB	   *movieids;
-	int			movieidfield;	/* header field holding movie_id, or -1 */
 	int64		lastmovieid;	/* the last id found in movieids */
 	bool		haslastmovieid;
 
@@ -451,11 +450,6 @@ LoadMovieIds(LoadState *state)
 	TupleTableSlot *slot;
 	Snapshot	snapshot;
 	HASHCTL		ctl;
-
-	state->movieidfield = -1;
-	for (int i = 0; i < state->nfields; i++)
-		if (strcmp(state->colmap[i]->name, "movie_id") == 0)
-			state->movieidfield = i;
 
 	ctl.keysize = sizeof(int64);
 	ctl.entrysize = sizeof(int64);
@@ -1020,30 +1014,30 @@ AcceptRow(LoadState *state, TupleTableSlot *slot, int64 line)
 
 	state->errline = line;
 
-	/* a sales row must name a known movie */
-	if (state->movieids && state->movieidfield >= 0)
+	/*
+	 * A sales row must name a known movie (movie_id is a required column).
+	 * Rows usually come grouped by movie: the last id found is remembered.
+	 */
+	if (state->movieids)
 	{
 		bool		isnull;
-		int64		id = DatumGetInt64(slot_getattr(slot, state->colmap[state->movieidfield]->attnum,
-													&isnull));
+		int64		id = DatumGetInt64(slot_getattr(slot, state->idattnum, &isnull));
 
-		/* rows usually come grouped by movie: remember the last id found */
-		if (state->haslastmovieid && id == state->lastmovieid)
-			;
-		else if (hash_search(state->movieids, &id, HASH_FIND, NULL))
+		if (!state->haslastmovieid || id != state->lastmovieid)
 		{
+			if (!hash_search(state->movieids, &id, HASH_FIND, NULL))
+			{
+				err.sqlerrcode = ERRCODE_FOREIGN_KEY_VIOLATION;
+				err.message = psprintf("sales row refers to unknown movie %lld",
+									   (long long) id);
+				err.detail = psprintf("Column \"movie_id\" on line %lld has the value \"%lld\", which is not present in table \"movies\".",
+									  (long long) line, (long long) id);
+				err.hint = pstrdup("Load the movies file before the sales file.");
+				Reject(state, &err, "movie_id", psprintf("%lld", (long long) id));
+				return;
+			}
 			state->lastmovieid = id;
 			state->haslastmovieid = true;
-		}
-		else
-		{
-			err.sqlerrcode = ERRCODE_FOREIGN_KEY_VIOLATION;
-			err.message = psprintf("sales row refers to unknown movie %lld", (long long) id);
-			err.detail = psprintf("Column \"movie_id\" on line %lld has the value \"%lld\", which is not present in table \"movies\".",
-								  (long long) line, (long long) id);
-			err.hint = pstrdup("Load the movies file before the sales file.");
-			Reject(state, &err, "movie_id", psprintf("%lld", (long long) id));
-			return;
 		}
 	}
 
